@@ -1,0 +1,37 @@
+# motcua — `make run` to try it, `make test` to prove it.
+GO      ?= go
+BIN     := bin/motcua
+PKGS    := ./...
+
+.PHONY: build run test test-short lint bench check-config clean
+
+## build: compile the motcua binary into bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/motcua
+
+## run: build, migrate, load the demo data and serve on the embedded SQLite database
+run: build
+	./$(BIN) migrate
+	./$(BIN) seed-demo
+	./$(BIN) serve
+
+## test: vet and the whole suite with the race detector, on SQLite and PostgreSQL
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## check-config: validate the shipped catalogue
+check-config: build
+	./$(BIN) check-config configs
+
+## bench: transitions/s through the engine on PostgreSQL vs pgbench (see docs/PERFORMANCE.md)
+bench: build
+	./$(BIN) bench engine -workers 16 -duration 20s
+
+clean:
+	rm -rf bin data

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/workflow"
+)
+
+// benchConfig are the flags of `motcua bench engine`.
+type benchConfig struct {
+	url       string
+	workers   int
+	duration  time.Duration
+	procedure string
+	variant   string
+	cycle     []workflow.Event
+	pgbench   bool
+}
+
+// bench measures transitions per second through the engine on PostgreSQL,
+// then runs pgbench (TPC-B-like) against the same server and reports the ratio.
+func bench(args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "engine" {
+		return errors.New("usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]")
+	}
+	cfg, err := parseBench(args[1:])
+	if err != nil {
+		return err
+	}
+	eng, err := loadEngine()
+	if err != nil {
+		return err
+	}
+	tps, n, err := benchEngine(context.Background(), eng, cfg, out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "engine: %d workers, %s, %d transitions, %.0f transitions/s\n", cfg.workers, cfg.duration, n, tps)
+	if !cfg.pgbench {
+		return nil
+	}
+	pg, err := runPgbench(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "pgbench: -c %d -j 2 -T %d (TPC-B-like, scale %d): %.0f tps\n", cfg.workers,
+		int(cfg.duration.Seconds()), cfg.workers, pg)
+	fmt.Fprintf(out, "ratio engine/pgbench: %.2f (target ≥ 0.80)\n", tps/pg)
+	return nil
+}
+
+func parseBench(args []string) (benchConfig, error) {
+	fs := flag.NewFlagSet("bench engine", flag.ContinueOnError)
+	cfg := benchConfig{}
+	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
+	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema is created and dropped)")
+	fs.IntVar(&cfg.workers, "workers", 16, "concurrent workers")
+	fs.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long each measurement runs")
+	fs.StringVar(&cfg.procedure, "procedure", "construction-permit", "procedure of the benchmark dossiers")
+	fs.StringVar(&cfg.variant, "variant", "new", "variant of the benchmark dossiers")
+	cycle := fs.String("cycle", "consult,consent", "events fired in a loop, from in_review back to in_review")
+	fs.BoolVar(&cfg.pgbench, "pgbench", true, "also run pgbench against the same server")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if !models.IsPostgres(cfg.url) {
+		return cfg, errors.New("bench engine needs PostgreSQL: set -db or DATABASE_URL to postgres://…")
+	}
+	for _, e := range strings.Split(*cycle, ",") {
+		cfg.cycle = append(cfg.cycle, workflow.Event(strings.TrimSpace(e)))
+	}
+	return cfg, nil
+}
+
+// benchEngine prepares one dossier per worker in a fresh schema, then has
+// each worker fire the cycle's events at its dossier for the duration.
+func benchEngine(ctx context.Context, eng *workflow.Engine, cfg benchConfig, out io.Writer) (float64, int64, error) {
+	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	db, cleanup, err := benchSchema(cfg.url, schema, cfg.workers)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer cleanup()
+	ids, err := benchDossiers(ctx, db, eng, cfg)
+	if err != nil {
+		return 0, 0, err
+	}
+	fmt.Fprintf(out, "prepared %d dossiers in schema %s\n", len(ids), schema)
+	var done, failed atomic.Int64
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(cfg.duration)
+	start := time.Now()
+	for _, id := range ids {
+		wg.Add(1)
+		go func(id uint64) {
+			defer wg.Done()
+			benchWorker(ctx, db, eng, cfg, id, deadline, &done, &failed)
+		}(id)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if f := failed.Load(); f > 0 {
+		return 0, 0, fmt.Errorf("bench: %d transitions failed", f)
+	}
+	return float64(done.Load()) / elapsed.Seconds(), done.Load(), nil
+}
+
+func benchWorker(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg benchConfig, id uint64,
+	deadline time.Time, done, failed *atomic.Int64) {
+	at := benchReceipt.Add(time.Hour)
+	for i := 0; time.Now().Before(deadline); i++ {
+		ev := cfg.cycle[i%len(cfg.cycle)]
+		if _, _, err := eng.Apply(ctx, db, id, 0, ev, benchOfficer, at, workflow.Input{}); err != nil {
+			failed.Add(1)
+			return
+		}
+		done.Add(1)
+	}
+}
+
+// benchReceipt is the receipt instant of the benchmark dossiers.
+var benchReceipt = time.Date(2026, 11, 16, 9, 0, 0, 0, deadlines.Location)
+
+var benchOfficer = workflow.Actor{Role: workflow.RoleOfficer, Name: "bench"}
+
+// benchSchema creates and migrates a fresh schema; cleanup drops it.
+func benchSchema(raw, schema string, conns int) (*gorm.DB, func(), error) {
+	admin, err := models.Open(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		return nil, nil, fmt.Errorf("bench: create schema: %w", err)
+	}
+	u, _ := url.Parse(raw)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := models.Open(u.String())
+	if err == nil {
+		err = models.Migrate(db)
+	}
+	cleanup := func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") }
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	sqlDB, _ := db.DB()
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
+	return db, cleanup, nil
+}
+
+// benchDossiers submits, receives and assigns one dossier per worker.
+func benchDossiers(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg benchConfig) ([]uint64, error) {
+	board := models.Board{Code: "BENCH", NameVI: "Ban đo hiệu năng", AgencyCode: "000.00.00.H00"}
+	if err := db.Create(&board).Error; err != nil {
+		return nil, err
+	}
+	v, err := benchVersion(eng, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint64, 0, cfg.workers)
+	for i := 0; i < cfg.workers; i++ {
+		id, err := benchDossier(ctx, db, eng, cfg, board.ID, v.RequiredDocuments(cfg.variant))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func benchVersion(eng *workflow.Engine, cfg benchConfig) (*workflow.Version, error) {
+	p, err := eng.Catalogue().Procedure(cfg.procedure)
+	if err != nil {
+		return nil, err
+	}
+	return p.VersionAt(benchReceipt)
+}
+
+func benchDossier(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg benchConfig, board uint,
+	docs []string) (uint64, error) {
+	var atts []workflow.AttachmentInput
+	for _, c := range docs {
+		atts = append(atts, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf"})
+	}
+	var id uint64
+	err := models.InTx(ctx, db, func(tx *gorm.DB) error {
+		d, err := eng.Submit(ctx, tx, workflow.SubmitInput{BoardID: board, Procedure: cfg.procedure,
+			Variant: cfg.variant, Channel: models.ChannelDirect, ApplicantName: "Công ty TNHH Đo Hiệu Năng",
+			Attachments: atts}, benchOfficer, benchReceipt)
+		if err != nil {
+			return err
+		}
+		id = d.ID
+		for _, ev := range []workflow.Event{workflow.EventReceive, workflow.EventAssign} {
+			if _, err := eng.Fire(ctx, tx, d, ev, benchOfficer, benchReceipt, workflow.Input{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// runPgbench initialises a pgbench database on the same server and runs
+// the TPC-B-like script with the same client count and duration.
+func runPgbench(cfg benchConfig) (float64, error) {
+	u, _ := url.Parse(cfg.url)
+	u.Path = "/motcua_pgbench"
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	target := u.String()
+	if err := ensureDatabase(cfg.url, "motcua_pgbench"); err != nil {
+		return 0, err
+	}
+	scale := strconv.Itoa(cfg.workers)
+	if b, err := exec.Command("pgbench", "-i", "-q", "-s", scale, target).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("pgbench -i: %v: %s", err, b)
+	}
+	secs := strconv.Itoa(int(cfg.duration.Seconds()))
+	cmd := exec.Command("pgbench", "-c", strconv.Itoa(cfg.workers), "-j", "2", "-T", secs, target)
+	cmd.Stderr = os.Stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %v: %s", err, b)
+	}
+	m := tpsLine.FindSubmatch(b)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench: no tps line in output:\n%s", b)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+func ensureDatabase(raw, name string) error {
+	db, err := models.Open(raw)
+	if err != nil {
+		return err
+	}
+	var n int64
+	db.Raw("SELECT count(*) FROM pg_database WHERE datname = ?", name).Scan(&n)
+	if n > 0 {
+		return nil
+	}
+	return db.Exec(`CREATE DATABASE "` + name + `"`).Error
+}

@@ -1,0 +1,139 @@
+// Command motcua is the one-stop-shop workflow engine for industrial-zone
+// management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`
+// and `bench`.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/handlers"
+	"github.com/motcua/motcua/models"
+)
+
+const usage = `motcua — một cửa / one-stop shop workflow engine
+
+Usage:
+  motcua serve                 serve the API and web UI (MOTCUA_ADDR, default :8080)
+  motcua migrate               apply pending database migrations
+  motcua seed-demo             load demo boards, zones and users (idempotent)
+  motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
+  motcua bench engine          measure transitions per second through the engine (PostgreSQL)
+
+Environment:
+  DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
+  MOTCUA_ADDR        listen address (default :8080)
+  MOTCUA_CONFIG_DIR  a directory overriding the embedded configs/ (procedures/, holidays/, onestop.yaml)
+`
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(os.Args[1:], os.Stdout, log); err != nil {
+		fmt.Fprintln(os.Stderr, "motcua:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand.
+func run(args []string, out io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		fmt.Fprint(out, usage)
+		return errors.New("missing subcommand")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(log)
+	case "migrate":
+		return migrate(out)
+	case "seed-demo":
+		return seedDemo(out)
+	case "check-config":
+		return checkConfig(args[1:], out)
+	case "bench":
+		return bench(args[1:], out)
+	case "help", "-h", "--help":
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	fmt.Fprint(out, usage)
+	return fmt.Errorf("unknown subcommand %q", args[0])
+}
+
+// env returns the environment variable or a default.
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func openDB() (*gorm.DB, error) { return models.Open(os.Getenv("DATABASE_URL")) }
+
+// migrate applies pending migrations and records the catalogue versions.
+func migrate(out io.Writer) error {
+	db, err := openDB()
+	if err != nil {
+		return err
+	}
+	if err := models.Migrate(db); err != nil {
+		return err
+	}
+	eng, err := loadEngine()
+	if err != nil {
+		return err
+	}
+	if err := syncCatalogue(context.Background(), db, eng); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "migrations applied / đã cập nhật lược đồ")
+	return nil
+}
+
+// serve starts the HTTP server; it refuses a faulty catalogue or a schema that is behind.
+func serve(log *slog.Logger) error {
+	eng, err := loadEngine()
+	if err != nil {
+		return err
+	}
+	db, err := openDB()
+	if err != nil {
+		return err
+	}
+	if err := models.CheckSchema(db); err != nil {
+		return err
+	}
+	if err := syncCatalogue(context.Background(), db, eng); err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"),
+		Handler:           handlers.New(handlers.Deps{DB: db, Engine: eng, Log: log}),
+		ReadHeaderTimeout: 10 * time.Second}
+	return listen(srv, log)
+}
+
+// listen serves until SIGINT or SIGTERM, then drains in-flight requests.
+func listen(srv *http.Server, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("motcua listening", "addr", srv.Addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

@@ -1,0 +1,242 @@
+package models
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrationsTable is where gormigrate records applied migrations.
+const migrationsTable = "schema_migrations"
+
+// migrations lists every schema change in order. Each one uses frozen
+// struct copies, never the live models, so that a later change of a model
+// cannot change what an old migration does.
+func migrations() []*gormigrate.Migration {
+	return []*gormigrate.Migration{
+		{ID: "0001_initial", Migrate: migrate0001, Rollback: rollback0001},
+	}
+}
+
+func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
+	opts := *gormigrate.DefaultOptions
+	opts.TableName = migrationsTable
+	opts.UseTransaction = true
+	return gormigrate.New(db, &opts, migrations())
+}
+
+// Migrate applies every pending migration.
+func Migrate(db *gorm.DB) error {
+	if err := newMigrator(db).Migrate(); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Pending lists the migrations not yet applied, in order.
+func Pending(db *gorm.DB) ([]string, error) {
+	var applied []string
+	if db.Migrator().HasTable(migrationsTable) {
+		if err := db.Table(migrationsTable).Pluck("id", &applied).Error; err != nil {
+			return nil, fmt.Errorf("store: read migrations: %w", err)
+		}
+	}
+	done := make(map[string]bool, len(applied))
+	for _, id := range applied {
+		done[id] = true
+	}
+	var pending []string
+	for _, m := range migrations() {
+		if !done[m.ID] {
+			pending = append(pending, m.ID)
+		}
+	}
+	return pending, nil
+}
+
+// ErrSchemaBehind is returned by CheckSchema when migrations are pending.
+type ErrSchemaBehind struct{ Pending []string }
+
+func (e *ErrSchemaBehind) Error() string {
+	return fmt.Sprintf("store: database schema is behind: pending migrations %v; run `motcua migrate` / "+
+		"lược đồ cơ sở dữ liệu chưa cập nhật, hãy chạy `motcua migrate`", e.Pending)
+}
+
+// CheckSchema returns *ErrSchemaBehind when the database needs migrating.
+func CheckSchema(db *gorm.DB) error {
+	pending, err := Pending(db)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return &ErrSchemaBehind{Pending: pending}
+	}
+	return nil
+}
+
+// Frozen copies for migration 0001. Never edit them: add a migration.
+type m0001Board struct {
+	ID         uint   `gorm:"primaryKey"`
+	Code       string `gorm:"size:16;uniqueIndex;not null"`
+	NameVI     string `gorm:"size:255;not null"`
+	NameEN     string `gorm:"size:255"`
+	Province   string `gorm:"size:128"`
+	AgencyCode string `gorm:"size:32;uniqueIndex;not null"`
+	CreatedAt  time.Time
+}
+
+func (m0001Board) TableName() string { return "boards" }
+
+type m0001Zone struct {
+	ID      uint   `gorm:"primaryKey"`
+	BoardID uint   `gorm:"index;not null"`
+	Name    string `gorm:"size:255;not null"`
+}
+
+func (m0001Zone) TableName() string { return "zones" }
+
+type m0001User struct {
+	ID           uint   `gorm:"primaryKey"`
+	BoardID      *uint  `gorm:"index"`
+	Username     string `gorm:"size:128;uniqueIndex;not null"`
+	FullName     string `gorm:"size:255"`
+	Role         string `gorm:"size:16;not null"`
+	Department   string `gorm:"size:128"`
+	PasswordHash string `gorm:"size:255"`
+	Active       bool   `gorm:"not null;default:true"`
+	CreatedAt    time.Time
+}
+
+func (m0001User) TableName() string { return "users" }
+
+type m0001CatalogueVersion struct {
+	ID             uint      `gorm:"primaryKey"`
+	Procedure      string    `gorm:"size:64;not null;uniqueIndex:idx_catalogue_proc_version"`
+	VersionID      string    `gorm:"size:64;not null;uniqueIndex:idx_catalogue_proc_version"`
+	EffectiveFrom  time.Time `gorm:"not null"`
+	EffectiveUntil *time.Time
+	Citation       string `gorm:"size:1024"`
+	Checksum       string `gorm:"size:64"`
+	LoadedAt       time.Time
+}
+
+func (m0001CatalogueVersion) TableName() string { return "catalogue_versions" }
+
+type m0001Dossier struct {
+	ID               uint64    `gorm:"primaryKey"`
+	Code             string    `gorm:"size:64;uniqueIndex;not null"`
+	BoardID          uint      `gorm:"not null"`
+	ZoneID           *uint     `gorm:"index"`
+	Procedure        string    `gorm:"size:64;not null"`
+	CatalogueVersion string    `gorm:"size:64;not null"`
+	Variant          string    `gorm:"size:64;not null"`
+	Channel          string    `gorm:"size:16;not null"`
+	Title            string    `gorm:"size:512"`
+	ApplicantName    string    `gorm:"size:255;not null"`
+	ApplicantTaxCode string    `gorm:"size:32"`
+	ApplicantEmail   string    `gorm:"size:255"`
+	ApplicantPhone   string    `gorm:"size:32"`
+	InvestorID       *uint     `gorm:"index"`
+	AssigneeID       *uint     `gorm:"index"`
+	State            string    `gorm:"size:64;not null"`
+	Version          int       `gorm:"not null"`
+	SubmittedAt      time.Time `gorm:"not null"`
+	ReceivedAt       *time.Time
+	ClockState       string `gorm:"size:16;not null"`
+	ClockStartedAt   *time.Time
+	DueAt            *time.Time
+	OriginalDueAt    *time.Time
+	PausedAt         *time.Time
+	RemainingDays    int
+	PausedDays       int
+	PausedSeconds    int64
+	SupplementCount  int
+	ExtensionCount   int
+	StepState        string `gorm:"size:64"`
+	StepStartedAt    *time.Time
+	StepDueAt        *time.Time
+	FinishedAt       *time.Time
+	Outcome          string `gorm:"size:16"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (m0001Dossier) TableName() string { return "dossiers" }
+
+type m0001DossierEvent struct {
+	ID          uint64 `gorm:"primaryKey"`
+	DossierID   uint64 `gorm:"not null;uniqueIndex:idx_dossier_events_seq"`
+	Seq         int    `gorm:"not null;uniqueIndex:idx_dossier_events_seq"`
+	Event       string `gorm:"size:64;not null"`
+	FromState   string `gorm:"size:64"`
+	ToState     string `gorm:"size:64;not null"`
+	ActorID     *uint
+	ActorRole   string    `gorm:"size:16;not null"`
+	ActorName   string    `gorm:"size:255"`
+	At          time.Time `gorm:"not null"`
+	Comment     string    `gorm:"type:text"`
+	StepState   string    `gorm:"size:64"`
+	StepDueAt   *time.Time
+	StepOutcome string `gorm:"size:16"`
+	DueAt       *time.Time
+	Outcome     string `gorm:"size:16"`
+	Data        string `gorm:"type:text"`
+	CreatedAt   time.Time
+}
+
+func (m0001DossierEvent) TableName() string { return "dossier_events" }
+
+type m0001Attachment struct {
+	ID           uint64 `gorm:"primaryKey"`
+	DossierID    uint64 `gorm:"index;not null"`
+	EventID      *uint64
+	DocumentCode string `gorm:"size:64"`
+	FileName     string `gorm:"size:255;not null"`
+	ContentType  string `gorm:"size:128"`
+	Size         int64
+	SHA256       string `gorm:"size:64"`
+	StorageKey   string `gorm:"size:512"`
+	UploadedBy   *uint
+	CreatedAt    time.Time
+}
+
+func (m0001Attachment) TableName() string { return "attachments" }
+
+type m0001DossierSequence struct {
+	BoardID uint   `gorm:"primaryKey;autoIncrement:false"`
+	Day     string `gorm:"primaryKey;size:6"`
+	Last    int    `gorm:"not null"`
+}
+
+func (m0001DossierSequence) TableName() string { return "dossier_sequences" }
+
+// m0001Indexes fit the queries that follow: sweeps over open dossiers by
+// due instant (partial, so their cost follows the dossiers due), step
+// deadlines, and reports by board and receipt date.
+var m0001Indexes = []string{
+	`CREATE INDEX idx_dossiers_open_due ON dossiers (due_at) WHERE finished_at IS NULL AND due_at IS NOT NULL`,
+	`CREATE INDEX idx_dossiers_step_due ON dossiers (step_due_at) WHERE finished_at IS NULL AND step_due_at IS NOT NULL`,
+	`CREATE INDEX idx_dossiers_board_received ON dossiers (board_id, received_at)`,
+	`CREATE INDEX idx_dossiers_board_state ON dossiers (board_id, state)`,
+	`CREATE INDEX idx_dossiers_board_finished ON dossiers (board_id, finished_at)`,
+}
+
+func migrate0001(tx *gorm.DB) error {
+	if err := tx.AutoMigrate(&m0001Board{}, &m0001Zone{}, &m0001User{}, &m0001CatalogueVersion{},
+		&m0001Dossier{}, &m0001DossierEvent{}, &m0001Attachment{}, &m0001DossierSequence{}); err != nil {
+		return err
+	}
+	for _, stmt := range m0001Indexes {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rollback0001(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("dossier_sequences", "attachments", "dossier_events", "dossiers",
+		"catalogue_versions", "users", "zones", "boards")
+}

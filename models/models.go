@@ -1,0 +1,154 @@
+// Package models holds motcua's GORM structs, the store (queries and
+// transactions) and the versioned migrations. It knows nothing of HTTP or
+// of the state machine.
+package models
+
+import "time"
+
+// Channel is how a dossier reached the board.
+type Channel string
+
+// The channels of ND 61/2018 (online, at the desk, by post).
+const (
+	ChannelOnline Channel = "online"
+	ChannelDirect Channel = "direct"
+	ChannelPostal Channel = "postal"
+)
+
+// Channels lists the valid channels.
+var Channels = []Channel{ChannelOnline, ChannelDirect, ChannelPostal}
+
+// Board is a tenant: one industrial-zone management board.
+type Board struct {
+	ID         uint   `gorm:"primaryKey"`
+	Code       string `gorm:"size:16;uniqueIndex;not null"`
+	NameVI     string `gorm:"size:255;not null"`
+	NameEN     string `gorm:"size:255"`
+	Province   string `gorm:"size:128"`
+	AgencyCode string `gorm:"size:32;uniqueIndex;not null"` // V1V2V3.Z1Z2.Y1Y2.MX1X2, the prefix of dossier codes
+	CreatedAt  time.Time
+}
+
+// Zone is an industrial zone managed by a board.
+type Zone struct {
+	ID      uint   `gorm:"primaryKey"`
+	BoardID uint   `gorm:"index;not null"`
+	Name    string `gorm:"size:255;not null"`
+}
+
+// User is a person who signs in: investor, officer, leader, manager or admin.
+type User struct {
+	ID           uint   `gorm:"primaryKey"`
+	BoardID      *uint  `gorm:"index"`
+	Username     string `gorm:"size:128;uniqueIndex;not null"`
+	FullName     string `gorm:"size:255"`
+	Role         string `gorm:"size:16;not null"`
+	Department   string `gorm:"size:128"`
+	PasswordHash string `gorm:"size:255"`
+	Active       bool   `gorm:"not null;default:true"`
+	CreatedAt    time.Time
+}
+
+// CatalogueVersion records a procedure version the deployment has loaded,
+// so that dossiers can name the version they are bound to.
+type CatalogueVersion struct {
+	ID             uint      `gorm:"primaryKey"`
+	Procedure      string    `gorm:"size:64;not null;uniqueIndex:idx_catalogue_proc_version"`
+	VersionID      string    `gorm:"size:64;not null;uniqueIndex:idx_catalogue_proc_version"`
+	EffectiveFrom  time.Time `gorm:"not null"`
+	EffectiveUntil *time.Time
+	Citation       string `gorm:"size:1024"`
+	Checksum       string `gorm:"size:64"`
+	LoadedAt       time.Time
+}
+
+// Dossier is one administrative dossier (hồ sơ) and its statutory clock.
+type Dossier struct {
+	ID               uint64  `gorm:"primaryKey"`
+	Code             string  `gorm:"size:64;uniqueIndex;not null"`
+	BoardID          uint    `gorm:"not null"`
+	ZoneID           *uint   `gorm:"index"`
+	Procedure        string  `gorm:"size:64;not null"`
+	CatalogueVersion string  `gorm:"size:64;not null"`
+	Variant          string  `gorm:"size:64;not null"`
+	Channel          Channel `gorm:"size:16;not null"`
+	Title            string  `gorm:"size:512"`
+	ApplicantName    string  `gorm:"size:255;not null"`
+	ApplicantTaxCode string  `gorm:"size:32"`
+	ApplicantEmail   string  `gorm:"size:255"`
+	ApplicantPhone   string  `gorm:"size:32"`
+	InvestorID       *uint   `gorm:"index"`
+	AssigneeID       *uint   `gorm:"index"`
+	State            string  `gorm:"size:64;not null"`
+	Version          int     `gorm:"not null"` // optimistic-locking counter; equals the number of history rows
+
+	SubmittedAt     time.Time `gorm:"not null"`
+	ReceivedAt      *time.Time
+	ClockState      string `gorm:"size:16;not null"`
+	ClockStartedAt  *time.Time
+	DueAt           *time.Time
+	OriginalDueAt   *time.Time
+	PausedAt        *time.Time
+	RemainingDays   int
+	PausedDays      int
+	PausedSeconds   int64
+	SupplementCount int
+	ExtensionCount  int
+
+	StepState     string `gorm:"size:64"`
+	StepStartedAt *time.Time
+	StepDueAt     *time.Time
+
+	FinishedAt *time.Time
+	Outcome    string `gorm:"size:16"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Open reports whether the dossier is still being handled.
+func (d *Dossier) Open() bool { return d.FinishedAt == nil }
+
+// DossierEvent is one append-only history row: who did what, from which
+// state to which, and how the step fared against its own deadline.
+type DossierEvent struct {
+	ID          uint64 `gorm:"primaryKey"`
+	DossierID   uint64 `gorm:"not null;uniqueIndex:idx_dossier_events_seq"`
+	Seq         int    `gorm:"not null;uniqueIndex:idx_dossier_events_seq"` // the dossier version this event produced
+	Event       string `gorm:"size:64;not null"`
+	FromState   string `gorm:"size:64"`
+	ToState     string `gorm:"size:64;not null"`
+	ActorID     *uint
+	ActorRole   string    `gorm:"size:16;not null"`
+	ActorName   string    `gorm:"size:255"`
+	At          time.Time `gorm:"not null"`
+	Comment     string    `gorm:"type:text"`
+	StepState   string    `gorm:"size:64"`
+	StepDueAt   *time.Time
+	StepOutcome string     `gorm:"size:16"`
+	DueAt       *time.Time // the appointment after the event
+	Outcome     string     `gorm:"size:16"`
+	Data        string     `gorm:"type:text"` // JSON: extension, documents, form numbers
+	CreatedAt   time.Time
+}
+
+// Attachment is the metadata of a file attached to a dossier.
+type Attachment struct {
+	ID           uint64 `gorm:"primaryKey"`
+	DossierID    uint64 `gorm:"index;not null"`
+	EventID      *uint64
+	DocumentCode string `gorm:"size:64"`
+	FileName     string `gorm:"size:255;not null"`
+	ContentType  string `gorm:"size:128"`
+	Size         int64
+	SHA256       string `gorm:"size:64"`
+	StorageKey   string `gorm:"size:512"`
+	UploadedBy   *uint
+	CreatedAt    time.Time
+}
+
+// DossierSequence is the per-board daily counter behind dossier codes.
+type DossierSequence struct {
+	BoardID uint   `gorm:"primaryKey;autoIncrement:false"`
+	Day     string `gorm:"primaryKey;size:6"` // YYMMDD
+	Last    int    `gorm:"not null"`
+}

@@ -1,0 +1,274 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/looplab/fsm"
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
+)
+
+// Engine fires catalogue events at dossiers. It is safe for concurrent use.
+type Engine struct {
+	cat    *Catalogue
+	cal    *deadlines.Calendar
+	events map[*Version]fsm.Events // looplab/fsm transitions per version, built once
+}
+
+// NewEngine builds an engine over a validated catalogue and a calendar.
+func NewEngine(cat *Catalogue, cal *deadlines.Calendar) *Engine {
+	e := &Engine{cat: cat, cal: cal, events: map[*Version]fsm.Events{}}
+	for _, code := range cat.Order {
+		for _, v := range cat.Procedures[code].Versions {
+			e.events[v] = fsmEvents(v)
+		}
+	}
+	return e
+}
+
+// Catalogue returns the engine's catalogue.
+func (e *Engine) Catalogue() *Catalogue { return e.cat }
+
+// Calendar returns the engine's calendar.
+func (e *Engine) Calendar() *deadlines.Calendar { return e.cal }
+
+// fsmEvents turns a version's events into looplab/fsm descriptions. An
+// event without a target (extend) loops on each of its source states.
+func fsmEvents(v *Version) fsm.Events {
+	var out fsm.Events
+	for _, ev := range v.Events {
+		src := make([]string, len(ev.From))
+		for i, s := range ev.From {
+			src[i] = string(s)
+		}
+		if ev.To != "" {
+			out = append(out, fsm.EventDesc{Name: string(ev.Code), Src: src, Dst: string(ev.To)})
+			continue
+		}
+		for _, s := range src {
+			out = append(out, fsm.EventDesc{Name: string(ev.Code), Src: []string{s}, Dst: s})
+		}
+	}
+	return out
+}
+
+// Actor is who fires an event.
+type Actor struct {
+	UserID  *uint
+	Role    Role
+	BoardID uint // 0 for the system and for investors
+	Name    string
+}
+
+// SystemActor is the actor of cron sweeps (deemed consent, lapses).
+var SystemActor = Actor{Role: RoleSystem, Name: "motcua"}
+
+// AttachmentInput is the metadata of a file sent with an event.
+type AttachmentInput struct {
+	DocumentCode string `json:"document_code"`
+	FileName     string `json:"file_name"`
+	ContentType  string `json:"content_type"`
+	Size         int64  `json:"size"`
+	SHA256       string `json:"sha256"`
+	StorageKey   string `json:"storage_key"`
+}
+
+// ExtensionInput is what an extension needs: a reason, the new appointment
+// date and the apology letter (form 04), by attachment key or text.
+type ExtensionInput struct {
+	Reason        string    `json:"reason"`
+	NewDueDate    time.Time `json:"new_due_date"`
+	ApologyLetter string    `json:"apology_letter"`
+}
+
+// Input is what comes with an event besides its name.
+type Input struct {
+	Comment     string
+	Attachments []AttachmentInput
+	Extension   *ExtensionInput
+	AssigneeID  *uint
+}
+
+// Fire applies event to dossier d as actor at instant at, inside the
+// caller's transaction tx: it checks the transition, the role and the
+// guards, applies the clock effect and writes the dossier (only if its
+// version is unchanged) and exactly one history row. On error nothing is
+// written through tx by Fire and d is left untouched; the caller rolls back.
+func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event Event, actor Actor,
+	at time.Time, in Input) (*models.DossierEvent, error) {
+	v, def, err := e.resolve(d, event)
+	if err != nil {
+		return nil, err
+	}
+	if !def.allows(actor.Role) {
+		return nil, forbidden(event, actor.Role)
+	}
+	to, err := e.transition(ctx, v, d.State, event)
+	if err != nil {
+		return nil, err
+	}
+	nd := *d // work on a copy: d stays as read if anything fails
+	if err := e.checkGuards(ctx, tx, v, def, &nd, in); err != nil {
+		return nil, err
+	}
+	data, err := e.applyClock(v, def, &nd, at, in)
+	if err != nil {
+		return nil, fromStore(err, d.Code)
+	}
+	ev := e.historyRow(v, def, &nd, to, actor, at, in, data)
+	if err := e.write(ctx, tx, &nd, d.Version, ev, in.Attachments); err != nil {
+		return nil, err
+	}
+	*d = nd
+	return ev, nil
+}
+
+// resolve finds the dossier's bound version and the event's definition.
+func (e *Engine) resolve(d *models.Dossier, event Event) (*Version, *EventDef, error) {
+	p, err := e.cat.Procedure(d.Procedure)
+	if err != nil {
+		return nil, nil, &Error{Kind: KindRule, Code: "unknown_procedure", Field: "procedure", Message: err.Error()}
+	}
+	v, err := p.Version(d.CatalogueVersion)
+	if err != nil {
+		return nil, nil, &Error{Kind: KindRule, Code: "unknown_version", Field: "catalogue_version", Message: err.Error()}
+	}
+	def, ok := v.Event(event)
+	if !ok {
+		return nil, nil, invalid("event", "thủ tục %s không có sự kiện %q", "procedure %s has no event %q",
+			d.Procedure, event, d.Procedure, event)
+	}
+	return v, def, nil
+}
+
+// allows reports whether role may fire the event.
+func (ev *EventDef) allows(role Role) bool {
+	for _, r := range ev.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// transition asks looplab/fsm, built from the stored state, where event leads.
+func (e *Engine) transition(ctx context.Context, v *Version, from string, event Event) (State, error) {
+	f := fsm.NewFSM(from, e.events[v], nil)
+	err := f.Event(ctx, string(event))
+	var noTransition fsm.NoTransitionError
+	if err != nil && !errors.As(err, &noTransition) {
+		return "", notAllowed(event, State(from))
+	}
+	return State(f.Current()), nil
+}
+
+// write saves the dossier under optimistic locking, then the history row
+// and any attachments, all through the caller's transaction.
+func (e *Engine) write(ctx context.Context, tx *gorm.DB, nd *models.Dossier, prev int,
+	ev *models.DossierEvent, atts []AttachmentInput) error {
+	nd.Version = prev + 1
+	ev.Seq = nd.Version
+	if err := models.SaveDossierVersioned(ctx, tx, nd, prev); err != nil {
+		return fromStore(err, nd.Code)
+	}
+	if err := models.InsertEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	return models.InsertAttachments(ctx, tx, attachmentRows(nd.ID, &ev.ID, ev.ActorID, atts))
+}
+
+func attachmentRows(dossierID uint64, eventID *uint64, by *uint, in []AttachmentInput) []models.Attachment {
+	rows := make([]models.Attachment, 0, len(in))
+	for _, a := range in {
+		rows = append(rows, models.Attachment{DossierID: dossierID, EventID: eventID, DocumentCode: a.DocumentCode,
+			FileName: a.FileName, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
+			StorageKey: a.StorageKey, UploadedBy: by})
+	}
+	return rows
+}
+
+// historyRow builds the event's history row and moves the step tracking.
+func (e *Engine) historyRow(v *Version, def *EventDef, nd *models.Dossier, to State, actor Actor,
+	at time.Time, in Input, data map[string]any) *models.DossierEvent {
+	ev := &models.DossierEvent{DossierID: nd.ID, Event: string(def.Code), FromState: nd.State,
+		ToState: string(to), ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name,
+		At: at, Comment: in.Comment, StepState: nd.StepState, StepDueAt: nd.StepDueAt}
+	if to != State(nd.State) {
+		if nd.StepDueAt != nil {
+			ev.StepOutcome = string(deadlines.Classify(at, *nd.StepDueAt))
+		}
+		e.enterStep(v, nd, to, at)
+		closeIfFinal(v, nd, to, at)
+		nd.State = string(to)
+	}
+	if in.AssigneeID != nil {
+		nd.AssigneeID = in.AssigneeID
+	}
+	if def.Form != "" {
+		data["form"] = def.Form
+	}
+	if len(data) > 0 {
+		b, _ := json.Marshal(data) // a map of strings and times always marshals
+		ev.Data = string(b)
+	}
+	ev.DueAt, ev.Outcome = nd.DueAt, nd.Outcome
+	return ev
+}
+
+// enterStep starts the control-sheet deadline of the state entered, if it has one.
+func (e *Engine) enterStep(v *Version, nd *models.Dossier, to State, at time.Time) {
+	nd.StepState, nd.StepStartedAt, nd.StepDueAt = string(to), nil, nil
+	p, ok := v.StepPeriod(to, nd.Variant)
+	if !ok {
+		return
+	}
+	due := e.cal.StepDue(at, p, e.cat.OneStop.Cutoff)
+	start := at
+	nd.StepStartedAt, nd.StepDueAt = &start, &due
+}
+
+// closeIfFinal marks a dossier finished when it enters a final state
+// without a clock stop (an intake refusal: the clock never started).
+func closeIfFinal(v *Version, nd *models.Dossier, to State, at time.Time) {
+	if def, ok := v.State(to); ok && def.Kind == KindFinal && nd.FinishedAt == nil {
+		end := at
+		nd.FinishedAt = &end
+	}
+}
+
+// Apply loads dossier id, fires event in a fresh transaction and commits.
+// If expectVersion is not zero and the stored version differs, it returns
+// a stale-version conflict without writing.
+func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersion int, event Event,
+	actor Actor, at time.Time, in Input) (*models.Dossier, *models.DossierEvent, error) {
+	var d *models.Dossier
+	var ev *models.DossierEvent
+	err := models.InTx(ctx, db, func(tx *gorm.DB) error {
+		var err error
+		if d, err = models.GetDossier(ctx, tx, id); err != nil {
+			return fromStore(err, fmt.Sprint(id))
+		}
+		if expectVersion != 0 && d.Version != expectVersion {
+			return staleError(d.Code)
+		}
+		ev, err = e.Fire(ctx, tx, d, event, actor, at, in)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, ev, nil
+}
+
+// IsConflict reports whether err is a 409: a stale version or an event not
+// allowed in the current state.
+func IsConflict(err error) bool {
+	var de *Error
+	return errors.As(err, &de) && de.Kind == KindConflict
+}

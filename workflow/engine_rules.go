@@ -1,0 +1,153 @@
+package workflow
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
+)
+
+// checkGuards runs the guards the catalogue names on the event.
+func (e *Engine) checkGuards(ctx context.Context, tx *gorm.DB, v *Version, def *EventDef,
+	nd *models.Dossier, in Input) error {
+	for _, g := range def.Guards {
+		var err error
+		switch g {
+		case GuardDocumentsComplete:
+			err = e.documentsComplete(ctx, tx, v, nd, in.Attachments)
+		case GuardSupplementCap:
+			err = supplementCap(v, nd)
+		case GuardComment:
+			if strings.TrimSpace(in.Comment) == "" {
+				err = rule("comment_required", "comment",
+					"sự kiện "+string(def.Code)+" cần nêu lý do / event "+string(def.Code)+" needs a reason in comment")
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// documentsComplete checks that every required document of the variant is
+// attached, either already or with this event.
+func (e *Engine) documentsComplete(ctx context.Context, tx *gorm.DB, v *Version, nd *models.Dossier,
+	atts []AttachmentInput) error {
+	have, err := models.DocumentCodes(ctx, tx, nd.ID)
+	if err != nil {
+		return err
+	}
+	present := make(map[string]bool, len(have)+len(atts))
+	for _, c := range have {
+		present[c] = true
+	}
+	for _, a := range atts {
+		present[a.DocumentCode] = true
+	}
+	var missing []string
+	for _, code := range v.RequiredDocuments(nd.Variant) {
+		if !present[code] {
+			missing = append(missing, code)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	err2 := rule("documents_missing", "attachments",
+		"hồ sơ thiếu thành phần bắt buộc / required documents missing: "+strings.Join(missing, ", "))
+	err2.Details = map[string]any{"missing": missing}
+	return err2
+}
+
+// supplementCap refuses a supplementation request beyond the procedure's cap.
+func supplementCap(v *Version, nd *models.Dossier) error {
+	if v.Supplement == nil || nd.SupplementCount < v.Supplement.MaxRequests {
+		return nil
+	}
+	err := rule("supplement_cap", "event",
+		"đã yêu cầu bổ sung đủ số lần cho phép / the supplementation cap is reached ("+v.Supplement.Citation+")")
+	err.Details = map[string]any{"max_requests": v.Supplement.MaxRequests, "citation": v.Supplement.Citation}
+	return err
+}
+
+// applyClock applies the event's clock effect to nd and returns what the
+// history row should record about it.
+func (e *Engine) applyClock(v *Version, def *EventDef, nd *models.Dossier, at time.Time,
+	in Input) (map[string]any, error) {
+	data := map[string]any{}
+	if def.Clock == ClockNone {
+		return data, nil
+	}
+	rules, err := v.Rules(nd.Variant, e.cat.OneStop)
+	if err != nil {
+		return nil, err
+	}
+	clk := clockOf(nd)
+	switch def.Clock {
+	case ClockStart:
+		err = e.cal.Start(&clk, at, rules)
+		received := at
+		nd.ReceivedAt = &received
+	case ClockSuspend:
+		err = e.cal.Suspend(&clk, at, rules)
+		nd.SupplementCount++
+	case ClockResume:
+		err = e.cal.Resume(&clk, at, rules)
+	case ClockStop:
+		_, err = e.cal.Finish(&clk, at)
+	case ClockExtend:
+		err = e.extend(&clk, at, rules, in.Extension, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	setClock(nd, clk)
+	return data, nil
+}
+
+// extend validates the extension input and moves the appointment once.
+func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rules, x *ExtensionInput,
+	data map[string]any) error {
+	if x == nil {
+		return invalid("extension", "gia hạn cần lý do, ngày hẹn mới và thư xin lỗi (mẫu 04)",
+			"an extension needs a reason, a new appointment date and an apology letter (form 04)")
+	}
+	switch {
+	case strings.TrimSpace(x.Reason) == "":
+		return invalid("extension.reason", "thiếu lý do gia hạn", "the extension reason is missing")
+	case x.NewDueDate.IsZero():
+		return invalid("extension.new_due_date", "thiếu ngày hẹn trả mới", "the new appointment date is missing")
+	case strings.TrimSpace(x.ApologyLetter) == "":
+		return invalid("extension.apology_letter", "thiếu thư xin lỗi (mẫu 04)", "the apology letter (form 04) is missing")
+	}
+	previous := clk.DueAt
+	if err := e.cal.Extend(clk, at, x.NewDueDate, rules); err != nil {
+		return err
+	}
+	data["reason"], data["apology_letter"] = x.Reason, x.ApologyLetter
+	data["new_due_date"] = deadlines.DateOf(x.NewDueDate).Format("2006-01-02")
+	if previous != nil {
+		data["previous_due_at"] = previous.Format(time.RFC3339)
+	}
+	return nil
+}
+
+// clockOf reads the dossier's stored clock.
+func clockOf(d *models.Dossier) deadlines.Clock {
+	return deadlines.Clock{State: deadlines.ClockState(d.ClockState), StartedAt: d.ClockStartedAt,
+		DueAt: d.DueAt, OriginalDueAt: d.OriginalDueAt, PausedAt: d.PausedAt, RemainingDays: d.RemainingDays,
+		PausedDays: d.PausedDays, PausedSeconds: d.PausedSeconds, Extensions: d.ExtensionCount,
+		FinishedAt: d.FinishedAt, Outcome: deadlines.Outcome(d.Outcome)}
+}
+
+// setClock stores the clock back on the dossier.
+func setClock(d *models.Dossier, c deadlines.Clock) {
+	d.ClockState, d.ClockStartedAt, d.DueAt, d.OriginalDueAt = string(c.State), c.StartedAt, c.DueAt, c.OriginalDueAt
+	d.PausedAt, d.RemainingDays, d.PausedDays, d.PausedSeconds = c.PausedAt, c.RemainingDays, c.PausedDays, c.PausedSeconds
+	d.ExtensionCount, d.FinishedAt, d.Outcome = c.Extensions, c.FinishedAt, string(c.Outcome)
+}

@@ -1,0 +1,137 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
+)
+
+// SubmitInput is a new dossier as filed by an investor or entered by an officer.
+type SubmitInput struct {
+	BoardID          uint
+	ZoneID           *uint
+	Procedure        string
+	Variant          string
+	Channel          models.Channel
+	Title            string
+	ApplicantName    string
+	ApplicantTaxCode string
+	ApplicantEmail   string
+	ApplicantPhone   string
+	InvestorID       *uint
+	Attachments      []AttachmentInput
+}
+
+// EventSubmit names the history row that records a dossier's creation.
+const EventSubmit Event = "submit"
+
+// agencyCodePattern is the V1V2V3.Z1Z2.Y1Y2.MX1X2 agency identifier (TT 01/2018 Art 19).
+var agencyCodePattern = regexp.MustCompile(`^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$`)
+
+// ValidAgencyCode reports whether s is a well-formed agency identifier.
+func ValidAgencyCode(s string) bool { return agencyCodePattern.MatchString(s) }
+
+// Submit creates a dossier in the initial state, bound to the catalogue
+// version in force on the day at, with a national code
+// V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX from the board's daily sequence, and
+// writes its first history row, all through tx.
+func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor Actor, at time.Time) (*models.Dossier, error) {
+	v, err := e.validateSubmit(in, actor, at)
+	if err != nil {
+		return nil, err
+	}
+	code, err := e.nextCode(ctx, tx, in.BoardID, at)
+	if err != nil {
+		return nil, err
+	}
+	d := &models.Dossier{Code: code, BoardID: in.BoardID, ZoneID: in.ZoneID, Procedure: in.Procedure,
+		CatalogueVersion: v.ID, Variant: in.Variant, Channel: in.Channel, Title: strings.TrimSpace(in.Title),
+		ApplicantName: strings.TrimSpace(in.ApplicantName), ApplicantTaxCode: in.ApplicantTaxCode,
+		ApplicantEmail: in.ApplicantEmail, ApplicantPhone: in.ApplicantPhone, InvestorID: in.InvestorID,
+		State: string(initialState(v)), Version: 1, SubmittedAt: at, ClockState: string(deadlines.ClockIdle)}
+	if err := models.InsertDossier(ctx, tx, d); err != nil {
+		return nil, err
+	}
+	ev := &models.DossierEvent{DossierID: d.ID, Seq: 1, Event: string(EventSubmit), ToState: d.State,
+		ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name, At: at}
+	if err := models.InsertEvent(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	return d, models.InsertAttachments(ctx, tx, attachmentRows(d.ID, &ev.ID, actor.UserID, in.Attachments))
+}
+
+// validateSubmit checks the input field by field and finds the version in force.
+func (e *Engine) validateSubmit(in SubmitInput, actor Actor, at time.Time) (*Version, error) {
+	if in.BoardID == 0 {
+		return nil, invalid("board_id", "thiếu ban quản lý tiếp nhận", "board_id is required")
+	}
+	if strings.TrimSpace(in.ApplicantName) == "" {
+		return nil, invalid("applicant_name", "thiếu tên tổ chức, cá nhân nộp hồ sơ", "applicant_name is required")
+	}
+	if err := checkChannel(in.Channel, actor.Role); err != nil {
+		return nil, err
+	}
+	p, err := e.cat.Procedure(in.Procedure)
+	if err != nil {
+		return nil, invalid("procedure", "không có thủ tục %q", "unknown procedure %q", in.Procedure, in.Procedure)
+	}
+	v, err := p.VersionAt(at)
+	if err != nil {
+		return nil, &Error{Kind: KindRule, Code: "no_version_in_force", Field: "procedure", Message: err.Error()}
+	}
+	if _, err := v.Variant(in.Variant); err != nil {
+		return nil, &Error{Kind: KindInvalid, Code: "invalid_variant", Field: "variant", Message: err.Error()}
+	}
+	return v, nil
+}
+
+// checkChannel allows investors to file online and officers to enter
+// dossiers received at the desk or by post.
+func checkChannel(ch models.Channel, role Role) error {
+	switch {
+	case role == RoleInvestor && ch == models.ChannelOnline:
+		return nil
+	case role == RoleOfficer && (ch == models.ChannelDirect || ch == models.ChannelPostal):
+		return nil
+	case ch != models.ChannelOnline && ch != models.ChannelDirect && ch != models.ChannelPostal:
+		return invalid("channel", "kênh nộp %q không hợp lệ (online, direct, postal)",
+			"channel %q is not one of online, direct, postal", ch, ch)
+	}
+	return &Error{Kind: KindForbidden, Code: "role_not_allowed", Field: "channel",
+		Message: fmt.Sprintf("vai trò %q không được nộp hồ sơ qua kênh %q / role %q may not file through channel %q", role, ch, role, ch)}
+}
+
+// initialState returns the version's initial state.
+func initialState(v *Version) State {
+	for _, s := range v.States {
+		if s.Kind == KindInitial {
+			return s.Code
+		}
+	}
+	return StateSubmitted
+}
+
+// nextCode builds the dossier code from the board's agency id and its
+// daily sequence in Asia/Ho_Chi_Minh.
+func (e *Engine) nextCode(ctx context.Context, tx *gorm.DB, boardID uint, at time.Time) (string, error) {
+	b, err := models.GetBoard(ctx, tx, boardID)
+	if err != nil {
+		return "", fromStore(err, "")
+	}
+	day := at.In(deadlines.Location).Format("060102")
+	seq, err := models.NextSequence(ctx, tx, boardID, day)
+	if err != nil {
+		return "", err
+	}
+	if seq > 9999 {
+		return "", rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày / the daily dossier sequence is exhausted")
+	}
+	return fmt.Sprintf("%s-%s-%04d", b.AgencyCode, day, seq), nil
+}
