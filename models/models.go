@@ -64,10 +64,10 @@ type CatalogueVersion struct {
 
 // Dossier is one administrative dossier (hồ sơ) and its statutory clock.
 type Dossier struct {
-	ID               uint64  `gorm:"primaryKey"`
-	Code             string  `gorm:"size:64;uniqueIndex;not null"`
-	BoardID          uint    `gorm:"not null"`
-	ZoneID           *uint   `gorm:"index"`
+	ID               uint64 `gorm:"primaryKey"`
+	Code             string `gorm:"size:64;uniqueIndex;not null"`
+	BoardID          uint   `gorm:"not null"`
+	ZoneID           *uint
 	Procedure        string  `gorm:"size:64;not null"`
 	CatalogueVersion string  `gorm:"size:64;not null"`
 	Variant          string  `gorm:"size:64;not null"`
@@ -77,10 +77,10 @@ type Dossier struct {
 	ApplicantTaxCode string  `gorm:"size:32"`
 	ApplicantEmail   string  `gorm:"size:255"`
 	ApplicantPhone   string  `gorm:"size:32"`
-	InvestorID       *uint   `gorm:"index"`
-	AssigneeID       *uint   `gorm:"index"`
-	State            string  `gorm:"size:64;not null"`
-	Version          int     `gorm:"not null"` // optimistic-locking counter; equals the number of history rows
+	InvestorID       *uint
+	AssigneeID       *uint
+	State            string `gorm:"size:64;not null"`
+	Version          int    `gorm:"not null"` // optimistic-locking counter; equals the number of history rows
 
 	SubmittedAt     time.Time `gorm:"not null"`
 	ReceivedAt      *time.Time

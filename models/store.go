@@ -104,21 +104,6 @@ func GetBoard(ctx context.Context, tx *gorm.DB, id uint) (*Board, error) {
 	return &b, nil
 }
 
-// SaveDossierVersioned writes every column of d if, and only if, the
-// stored row still has version prev; d.Version must already hold the new
-// value. It returns ErrStale when another change got there first.
-func SaveDossierVersioned(ctx context.Context, tx *gorm.DB, d *Dossier, prev int) error {
-	res := tx.WithContext(ctx).Model(d).Select("*").Omit("id", "created_at").
-		Where("version = ?", prev).Updates(d)
-	if res.Error != nil {
-		return fmt.Errorf("store: update dossier %d: %w", d.ID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
-}
-
 // InsertDossier creates a dossier row.
 func InsertDossier(ctx context.Context, tx *gorm.DB, d *Dossier) error {
 	if err := tx.WithContext(ctx).Create(d).Error; err != nil {

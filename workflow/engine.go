@@ -174,11 +174,8 @@ func (e *Engine) write(ctx context.Context, tx *gorm.DB, nd *models.Dossier, pre
 	ev *models.DossierEvent, atts []AttachmentInput) error {
 	nd.Version = prev + 1
 	ev.Seq = nd.Version
-	if err := models.SaveDossierVersioned(ctx, tx, nd, prev); err != nil {
+	if err := models.SaveTransition(ctx, tx, nd, prev, ev); err != nil {
 		return fromStore(err, nd.Code)
-	}
-	if err := models.InsertEvent(ctx, tx, ev); err != nil {
-		return err
 	}
 	return models.InsertAttachments(ctx, tx, attachmentRows(nd.ID, &ev.ID, ev.ActorID, atts))
 }
@@ -242,14 +239,21 @@ func closeIfFinal(v *Version, nd *models.Dossier, to State, at time.Time) {
 	}
 }
 
-// Apply loads dossier id, fires event in a fresh transaction and commits.
-// If expectVersion is not zero and the stored version differs, it returns
-// a stale-version conflict without writing.
+// Apply loads dossier id, fires event and commits. If expectVersion is not
+// zero and the stored version differs, it returns a stale-version conflict
+// without writing. When the write is a single statement (PostgreSQL, no
+// attachments) no explicit transaction is needed: the optimistic lock in
+// that statement already makes the change all-or-nothing, and the
+// transition costs two round trips instead of five.
 func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersion int, event Event,
 	actor Actor, at time.Time, in Input) (*models.Dossier, *models.DossierEvent, error) {
 	var d *models.Dossier
 	var ev *models.DossierEvent
-	err := models.InTx(ctx, db, func(tx *gorm.DB) error {
+	run := func(fn func(tx *gorm.DB) error) error { return models.InTx(ctx, db, fn) }
+	if len(in.Attachments) == 0 && models.SingleStatementTransitions(db) {
+		run = func(fn func(tx *gorm.DB) error) error { return fn(db) }
+	}
+	err := run(func(tx *gorm.DB) error {
 		var err error
 		if d, err = models.GetDossier(ctx, tx, id); err != nil {
 			return fromStore(err, fmt.Sprint(id))

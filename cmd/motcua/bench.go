@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,13 +26,15 @@ import (
 
 // benchConfig are the flags of `motcua bench engine`.
 type benchConfig struct {
-	url       string
-	workers   int
-	duration  time.Duration
-	procedure string
-	variant   string
-	cycle     []workflow.Event
-	pgbench   bool
+	url        string
+	workers    int
+	perWorker  int
+	duration   time.Duration
+	procedure  string
+	variant    string
+	cycle      []workflow.Event
+	pgbench    bool
+	cpuprofile string
 }
 
 // bench measures transitions per second through the engine on PostgreSQL,
@@ -52,7 +55,8 @@ func bench(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "engine: %d workers, %s, %d transitions, %.0f transitions/s\n", cfg.workers, cfg.duration, n, tps)
+	fmt.Fprintf(out, "engine: %d workers × %d dossiers, %s, %d transitions, %.0f transitions/s\n",
+		cfg.workers, cfg.perWorker, cfg.duration, n, tps)
 	if !cfg.pgbench {
 		return nil
 	}
@@ -72,13 +76,18 @@ func parseBench(args []string) (benchConfig, error) {
 	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
 	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema is created and dropped)")
 	fs.IntVar(&cfg.workers, "workers", 16, "concurrent workers")
+	fs.IntVar(&cfg.perWorker, "dossiers", 64, "dossiers per worker, visited in turn (1 = every transition hits the same row)")
 	fs.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long each measurement runs")
 	fs.StringVar(&cfg.procedure, "procedure", "construction-permit", "procedure of the benchmark dossiers")
 	fs.StringVar(&cfg.variant, "variant", "new", "variant of the benchmark dossiers")
 	cycle := fs.String("cycle", "consult,consent", "events fired in a loop, from in_review back to in_review")
 	fs.BoolVar(&cfg.pgbench, "pgbench", true, "also run pgbench against the same server")
+	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the engine run to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.workers < 1 || cfg.perWorker < 1 {
+		return cfg, errors.New("bench engine: -workers and -dossiers must be at least 1")
 	}
 	if !models.IsPostgres(cfg.url) {
 		return cfg, errors.New("bench engine needs PostgreSQL: set -db or DATABASE_URL to postgres://…")
@@ -103,16 +112,25 @@ func benchEngine(ctx context.Context, eng *workflow.Engine, cfg benchConfig, out
 		return 0, 0, err
 	}
 	fmt.Fprintf(out, "prepared %d dossiers in schema %s\n", len(ids), schema)
+	if cfg.cpuprofile != "" {
+		f, err := os.Create(cfg.cpuprofile)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	var done, failed atomic.Int64
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(cfg.duration)
 	start := time.Now()
-	for _, id := range ids {
+	for w := 0; w < cfg.workers; w++ {
 		wg.Add(1)
-		go func(id uint64) {
+		go func(mine []uint64) {
 			defer wg.Done()
-			benchWorker(ctx, db, eng, cfg, id, deadline, &done, &failed)
-		}(id)
+			benchWorker(ctx, db, eng, cfg, mine, deadline, &done, &failed)
+		}(ids[w*cfg.perWorker : (w+1)*cfg.perWorker])
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -122,12 +140,14 @@ func benchEngine(ctx context.Context, eng *workflow.Engine, cfg benchConfig, out
 	return float64(done.Load()) / elapsed.Seconds(), done.Load(), nil
 }
 
-func benchWorker(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg benchConfig, id uint64,
+// benchWorker visits its dossiers in turn; each visit fires the next event
+// of the cycle at that dossier.
+func benchWorker(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg benchConfig, ids []uint64,
 	deadline time.Time, done, failed *atomic.Int64) {
 	at := benchReceipt.Add(time.Hour)
 	for i := 0; time.Now().Before(deadline); i++ {
-		ev := cfg.cycle[i%len(cfg.cycle)]
-		if _, _, err := eng.Apply(ctx, db, id, 0, ev, benchOfficer, at, workflow.Input{}); err != nil {
+		ev := cfg.cycle[(i/len(ids))%len(cfg.cycle)]
+		if _, _, err := eng.Apply(ctx, db, ids[i%len(ids)], 0, ev, benchOfficer, at, workflow.Input{}); err != nil {
 			failed.Add(1)
 			return
 		}
@@ -178,8 +198,8 @@ func benchDossiers(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg b
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]uint64, 0, cfg.workers)
-	for i := 0; i < cfg.workers; i++ {
+	ids := make([]uint64, 0, cfg.workers*cfg.perWorker)
+	for i := 0; i < cfg.workers*cfg.perWorker; i++ {
 		id, err := benchDossier(ctx, db, eng, cfg, board.ID, v.RequiredDocuments(cfg.variant))
 		if err != nil {
 			return nil, err

@@ -1,0 +1,76 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// transitionColumns are the dossier columns an event may change. The
+// filing data (code, board, procedure, version binding, applicant) never
+// changes through an event.
+var transitionColumns = []string{"state", "version", "received_at", "clock_state", "clock_started_at", "due_at",
+	"original_due_at", "paused_at", "remaining_days", "paused_days", "paused_seconds", "supplement_count",
+	"extension_count", "step_state", "step_started_at", "step_due_at", "assignee_id", "finished_at", "outcome",
+	"updated_at"}
+
+// SaveTransition writes a dossier's new state and its history row,
+// together or not at all, if and only if the stored row still has version
+// prev (d.Version and ev.Seq already hold the new version). On PostgreSQL
+// it is one statement, an UPDATE … RETURNING feeding the INSERT, atomic on
+// its own; elsewhere two statements, which the caller must run in a
+// transaction. It returns ErrStale when another change got there first.
+func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent) error {
+	d.UpdatedAt = time.Now().UTC()
+	ev.CreatedAt = d.UpdatedAt
+	if db.Dialector.Name() == "postgres" {
+		return saveTransitionPG(ctx, db, d, prev, ev)
+	}
+	res := db.WithContext(ctx).Model(d).Select(transitionColumns).Where("version = ?", prev).Updates(d)
+	if res.Error != nil {
+		return fmt.Errorf("store: update dossier %d: %w", d.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	return InsertEvent(ctx, db, ev)
+}
+
+// SingleStatementTransitions reports whether SaveTransition is atomic
+// without a surrounding transaction on db.
+func SingleStatementTransitions(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+const transitionSQL = `WITH upd AS (
+	UPDATE dossiers SET state = $1, version = $2, received_at = $3, clock_state = $4, clock_started_at = $5,
+		due_at = $6, original_due_at = $7, paused_at = $8, remaining_days = $9, paused_days = $10,
+		paused_seconds = $11, supplement_count = $12, extension_count = $13, step_state = $14,
+		step_started_at = $15, step_due_at = $16, assignee_id = $17, finished_at = $18, outcome = $19,
+		updated_at = $20
+	WHERE id = $21 AND version = $22
+	RETURNING id)
+INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
+	comment, step_state, step_due_at, step_outcome, due_at, outcome, data, created_at)
+SELECT upd.id, $23::bigint, $24::text, $25::text, $26::text, $27::bigint, $28::text, $29::text, $30::timestamptz,
+	$31::text, $32::text, $33::timestamptz, $34::text, $35::timestamptz, $36::text, $37::text, $38::timestamptz
+FROM upd RETURNING id`
+
+func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent) error {
+	var ids []uint64
+	err := db.WithContext(ctx).Raw(transitionSQL,
+		d.State, d.Version, d.ReceivedAt, d.ClockState, d.ClockStartedAt, d.DueAt, d.OriginalDueAt, d.PausedAt,
+		d.RemainingDays, d.PausedDays, d.PausedSeconds, d.SupplementCount, d.ExtensionCount, d.StepState,
+		d.StepStartedAt, d.StepDueAt, d.AssigneeID, d.FinishedAt, d.Outcome, d.UpdatedAt, d.ID, prev,
+		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At,
+		ev.Comment, ev.StepState, ev.StepDueAt, ev.StepOutcome, ev.DueAt, ev.Outcome, ev.Data, ev.CreatedAt,
+	).Scan(&ids).Error
+	if err != nil {
+		return fmt.Errorf("store: save transition of dossier %d: %w", d.ID, err)
+	}
+	if len(ids) == 0 {
+		return ErrStale
+	}
+	ev.ID = ids[0]
+	return nil
+}
