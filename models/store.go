@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +171,17 @@ func NextSequence(ctx context.Context, tx *gorm.DB, boardID uint, day string) (i
 // nothing does.
 func InTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 	return db.WithContext(ctx).Transaction(fn)
+}
+
+// WithSearchPath returns the PostgreSQL URL raw with its search_path set to
+// schema, so that every connection of the pool works in that schema.
+func WithSearchPath(raw, schema string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("store: parse database URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

@@ -162,6 +162,10 @@ var benchOfficer = workflow.Actor{Role: workflow.RoleOfficer, Name: "bench"}
 
 // benchSchema creates and migrates a fresh schema; cleanup drops it.
 func benchSchema(raw, schema string, conns int) (*gorm.DB, func(), error) {
+	dsn, err := models.WithSearchPath(raw, schema)
+	if err != nil {
+		return nil, nil, err
+	}
 	admin, err := models.Open(raw)
 	if err != nil {
 		return nil, nil, err
@@ -169,11 +173,7 @@ func benchSchema(raw, schema string, conns int) (*gorm.DB, func(), error) {
 	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
 		return nil, nil, fmt.Errorf("bench: create schema: %w", err)
 	}
-	u, _ := url.Parse(raw)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := models.Open(u.String())
+	db, err := models.Open(dsn)
 	if err == nil {
 		err = models.Migrate(db)
 	}

@@ -57,7 +57,11 @@ func Postgres(t testing.TB) *gorm.DB {
 	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
 		t.Fatalf("modelstest: create schema: %v", err)
 	}
-	db, err := models.Open(withSearchPath(PostgresURL(), schema))
+	dsn, err := models.WithSearchPath(PostgresURL(), schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := models.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,17 +123,6 @@ func connectAdmin(raw string) (*gorm.DB, error) {
 		return nil, err
 	}
 	return models.Open(raw)
-}
-
-func withSearchPath(raw, schema string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func randomHex() string {
