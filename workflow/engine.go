@@ -95,11 +95,13 @@ type Input struct {
 	AssigneeID  *uint
 }
 
-// Fire applies event to dossier d as actor at instant at, inside the
-// caller's transaction tx: it checks the transition, the role and the
-// guards, applies the clock effect and writes the dossier (only if its
-// version is unchanged) and exactly one history row. On error nothing is
-// written through tx by Fire and d is left untouched; the caller rolls back.
+// Fire applies event to dossier d as actor at instant at: it checks the
+// role, the transition and the guards, applies the clock effect and writes
+// the dossier (only if its version is unchanged) and exactly one history
+// row. tx must be a transaction, except on PostgreSQL for an event without
+// attachments, where the write is a single statement and the pool itself
+// will do (models.SingleStatementTransitions). On error d is left untouched
+// and nothing of this event is committed once the caller rolls back.
 func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event Event, actor Actor,
 	at time.Time, in Input) (*models.DossierEvent, error) {
 	v, def, err := e.resolve(d, event)
