@@ -14,12 +14,14 @@ type Kind int
 
 // Error kinds, with the status DESIGN.md gives each.
 const (
-	KindInvalid     Kind = iota + 1 // malformed input: 400
-	KindForbidden                   // the role may not fire the event: 403
-	KindNotFound                    // 404
-	KindConflict                    // not allowed in the current state, or a stale version: 409
-	KindRule                        // a rule of the catalogue: 422
-	KindUnavailable                 // a dependency is down: 503
+	KindInvalid         Kind = iota + 1 // malformed input: 400
+	KindForbidden                       // the role may not fire the event: 403
+	KindNotFound                        // 404
+	KindConflict                        // not allowed in the current state, or a stale version: 409
+	KindRule                            // a rule of the catalogue: 422
+	KindUnavailable                     // a dependency is down: 503
+	KindUnauthenticated                 // no valid credentials: 401
+	KindRateLimited                     // too many attempts: 429
 )
 
 // Error is a domain error with a stable code, the field it concerns and a
@@ -48,6 +50,10 @@ func (e *Error) Status() int {
 		return http.StatusConflict
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
+	case KindUnauthenticated:
+		return http.StatusUnauthorized
+	case KindRateLimited:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusUnprocessableEntity
 	}
