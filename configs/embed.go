@@ -6,7 +6,7 @@ package configs
 
 import "embed"
 
-// FS holds procedures/*.yaml, holidays/*.yaml and onestop.yaml.
+// FS holds procedures/*.yaml, holidays/*.yaml, demo/boards.yaml and onestop.yaml.
 //
-//go:embed procedures holidays *.yaml
+//go:embed procedures holidays demo *.yaml
 var FS embed.FS

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,7 +53,7 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	switch args[0] {
 	case "serve":
-		return serve(log)
+		return serve(out, log)
 	case "migrate":
 		return migrate(out)
 	case "seed-demo":
@@ -100,7 +101,7 @@ func migrate(out io.Writer) error {
 }
 
 // serve starts the HTTP server; it refuses a faulty catalogue or a schema that is behind.
-func serve(log *slog.Logger) error {
+func serve(out io.Writer, log *slog.Logger) error {
 	eng, err := loadEngine()
 	if err != nil {
 		return err
@@ -118,7 +119,16 @@ func serve(log *slog.Logger) error {
 	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"),
 		Handler:           handlers.New(handlers.Deps{DB: db, Engine: eng, Log: log}),
 		ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", displayURL(srv.Addr))
 	return listen(srv, log)
+}
+
+// displayURL turns a listen address into the URL a person opens.
+func displayURL(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "http://localhost" + addr
+	}
+	return "http://" + addr
 }
 
 // listen serves until SIGINT or SIGTERM, then drains in-flight requests.
