@@ -23,12 +23,25 @@ type Deps struct {
 	DB     *gorm.DB
 	Engine *workflow.Engine
 	Log    *slog.Logger
+
+	// TokenTTL is how long a login token lasts (DefaultTokenTTL when zero).
+	TokenTTL time.Duration
+	// Now is the clock (time.Now when nil); tests pin it.
+	Now func() time.Time
+	// Sleep slows throttled logins down (time.Sleep when nil); tests record it.
+	Sleep func(time.Duration)
+	// IPExtractor finds the client address that login throttling counts
+	// (the connection's peer address when nil: X-Forwarded-For is trusted
+	// only when the deployment says so).
+	IPExtractor echo.IPExtractor
 }
 
 // New builds the Echo server with its middleware, error handler and routes.
 func New(d Deps) *echo.Echo {
+	d = d.withDefaults()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = d.IPExtractor
 	e.HTTPErrorHandler = ErrorHandler(d.Log)
 	e.Use(middleware.RequestID(), middleware.Recover(), middleware.BodyLimit("32M"))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
@@ -41,6 +54,11 @@ func routes(e *echo.Echo, d Deps) {
 	h := &health{db: d.DB}
 	e.GET("/healthz", h.alive)
 	e.GET("/readyz", h.ready)
+	api := e.Group("/api/v1")
+	api.GET("/openapi.yaml", serveOpenAPI)
+	registerCatalogue(api, d.Engine)
+	registerAuth(api, d)
+	registerDossiers(api, d, RequireAuth(d))
 }
 
 type health struct{ db *gorm.DB }

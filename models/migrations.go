@@ -17,6 +17,7 @@ const migrationsTable = "schema_migrations"
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "0001_initial", Migrate: migrate0001, Rollback: rollback0001},
+		{ID: "0002_auth", Migrate: migrate0002, Rollback: rollback0002},
 	}
 }
 
@@ -239,4 +240,35 @@ func migrate0001(tx *gorm.DB) error {
 func rollback0001(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("dossier_sequences", "attachments", "dossier_events", "dossiers",
 		"catalogue_versions", "users", "zones", "boards")
+}
+
+// Frozen copies for migration 0002 (bearer tokens and login throttling).
+// Never edit them: add a migration.
+type m0002APIToken struct {
+	ID         uint64    `gorm:"primaryKey"`
+	UserID     uint      `gorm:"index;not null"`
+	TokenHash  string    `gorm:"type:char(64);uniqueIndex;not null"`
+	CreatedAt  time.Time `gorm:"not null"`
+	ExpiresAt  time.Time `gorm:"not null"`
+	RevokedAt  *time.Time
+	LastUsedAt *time.Time
+}
+
+func (m0002APIToken) TableName() string { return "api_tokens" }
+
+type m0002LoginFailure struct {
+	ID       uint64    `gorm:"primaryKey"`
+	Username string    `gorm:"size:128;not null;index:idx_login_failures_username_at,priority:1"`
+	IP       string    `gorm:"size:64;not null;index:idx_login_failures_ip_at,priority:1"`
+	At       time.Time `gorm:"not null;index:idx_login_failures_username_at,priority:2;index:idx_login_failures_ip_at,priority:2"`
+}
+
+func (m0002LoginFailure) TableName() string { return "login_failures" }
+
+func migrate0002(tx *gorm.DB) error {
+	return tx.AutoMigrate(&m0002APIToken{}, &m0002LoginFailure{})
+}
+
+func rollback0002(tx *gorm.DB) error {
+	return tx.Migrator().DropTable("login_failures", "api_tokens")
 }

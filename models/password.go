@@ -6,12 +6,15 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// passwordCost is bcrypt's work factor for stored passwords.
-const passwordCost = 11
+// PasswordCost is bcrypt's work factor for new password hashes. Each hash
+// records its own cost, so lowering it (tests set bcrypt.MinCost, which
+// the race detector would otherwise make take seconds per check) never
+// breaks existing hashes.
+var PasswordCost = 11
 
 // HashPassword returns the bcrypt hash stored in users.password_hash.
 func HashPassword(plain string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(plain), passwordCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(plain), PasswordCost)
 	if err != nil {
 		return "", fmt.Errorf("store: hash password: %w", err)
 	}

@@ -278,3 +278,22 @@ func IsConflict(err error) bool {
 	var de *Error
 	return errors.As(err, &de) && de.Kind == KindConflict
 }
+
+// Allowed lists the events role may fire at dossier d in its current state.
+func (e *Engine) Allowed(d *models.Dossier, role Role) []Event {
+	p, err := e.cat.Procedure(d.Procedure)
+	if err != nil {
+		return nil
+	}
+	v, err := p.Version(d.CatalogueVersion)
+	if err != nil {
+		return nil
+	}
+	var out []Event
+	for _, ev := range v.EventsFrom(State(d.State)) {
+		if ev.allows(role) {
+			out = append(out, ev.Code)
+		}
+	}
+	return out
+}

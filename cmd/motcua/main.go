@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -16,10 +17,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/handlers"
 	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/workflow"
 )
 
 const usage = `motcua — một cửa / one-stop shop workflow engine
@@ -35,6 +38,8 @@ Environment:
   DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
   MOTCUA_ADDR        listen address (default :8080)
   MOTCUA_CONFIG_DIR  a directory overriding the embedded configs/ (procedures/, holidays/, onestop.yaml)
+  MOTCUA_TOKEN_TTL   lifetime of a login token (default 12h)
+  MOTCUA_TRUSTED_PROXIES  CIDR ranges whose X-Forwarded-For is trusted for login throttling (default none)
 `
 
 func main() {
@@ -116,11 +121,38 @@ func serve(out io.Writer, log *slog.Logger) error {
 	if err := syncCatalogue(context.Background(), db, eng); err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"),
-		Handler:           handlers.New(handlers.Deps{DB: db, Engine: eng, Log: log}),
+	deps, err := serverDeps(db, eng, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"), Handler: handlers.New(deps),
 		ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", displayURL(srv.Addr))
 	return listen(srv, log)
+}
+
+// serverDeps reads the server's settings from the environment.
+func serverDeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (handlers.Deps, error) {
+	d := handlers.Deps{DB: db, Engine: eng, Log: log}
+	if s := os.Getenv("MOTCUA_TOKEN_TTL"); s != "" {
+		ttl, err := time.ParseDuration(s)
+		if err != nil || ttl <= 0 {
+			return d, fmt.Errorf("MOTCUA_TOKEN_TTL: %q is not a positive duration such as 12h", s)
+		}
+		d.TokenTTL = ttl
+	}
+	if s := os.Getenv("MOTCUA_TRUSTED_PROXIES"); s != "" {
+		var opts []echo.TrustOption
+		for _, cidr := range strings.Split(s, ",") {
+			_, ipnet, err := net.ParseCIDR(strings.TrimSpace(cidr))
+			if err != nil {
+				return d, fmt.Errorf("MOTCUA_TRUSTED_PROXIES: %q is not a CIDR range", cidr)
+			}
+			opts = append(opts, echo.TrustIPRange(ipnet))
+		}
+		d.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
+	return d, nil
 }
 
 // displayURL turns a listen address into the URL a person opens.

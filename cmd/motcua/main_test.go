@@ -113,3 +113,22 @@ func copyGlob(t *testing.T, pattern, dir string) {
 		}
 	}
 }
+
+func TestServerDepsFromEnv(t *testing.T) {
+	t.Setenv("MOTCUA_TOKEN_TTL", "2h")
+	t.Setenv("MOTCUA_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1/32")
+	d, err := serverDeps(nil, nil, quiet)
+	if err != nil || d.TokenTTL.Hours() != 2 || d.IPExtractor == nil {
+		t.Fatalf("deps %+v, %v", d, err)
+	}
+	for _, c := range []struct{ ttl, proxies, want string }{
+		{"soon", "10.0.0.0/8", "MOTCUA_TOKEN_TTL"},
+		{"2h", "10.0.0.0", "MOTCUA_TRUSTED_PROXIES"},
+	} {
+		t.Setenv("MOTCUA_TOKEN_TTL", c.ttl)
+		t.Setenv("MOTCUA_TRUSTED_PROXIES", c.proxies)
+		if _, err := serverDeps(nil, nil, quiet); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Fatalf("ttl %q proxies %q: %v, want an error naming %s", c.ttl, c.proxies, err, c.want)
+		}
+	}
+}
