@@ -97,12 +97,18 @@ func (h *dossierAPI) toJSON(ctx context.Context, d *models.Dossier, role workflo
 	return out, nil
 }
 
-// visible loads the dossier named in the path if the caller may see it:
-// an investor only their own, staff only their board's. Anything else is
-// 404, so that codes cannot be probed.
+// visible loads the dossier named in the path if the caller may see it.
 func (h *dossierAPI) visible(c echo.Context) (*models.Dossier, workflow.Actor, error) {
-	actor, _ := CurrentActor(c) // the routes sit behind RequireAuth
-	d, err := models.GetDossierByCode(c.Request().Context(), h.db, c.Param("code"))
+	return VisibleDossier(c, h.db)
+}
+
+// VisibleDossier loads the dossier named by the :code path parameter if the
+// signed-in caller may see it: an investor only their own, staff only their
+// board's. Anything else is 404, so that codes cannot be probed. Use it
+// behind RequireAuth.
+func VisibleDossier(c echo.Context, db *gorm.DB) (*models.Dossier, workflow.Actor, error) {
+	actor, _ := CurrentActor(c)
+	d, err := models.GetDossierByCode(c.Request().Context(), db, c.Param("code"))
 	if err == nil && !canSee(actor, d) {
 		err = models.ErrNotFound
 	}
