@@ -25,7 +25,9 @@ type dossierAPI struct {
 // registerDossiers adds the dossier routes to g, behind auth.
 func registerDossiers(g *echo.Group, d Deps, auth echo.MiddlewareFunc) {
 	h := &dossierAPI{db: d.DB, eng: d.Engine, now: d.Now}
+	g.POST("/dossiers", h.submit, auth, RequireRole(workflow.RoleInvestor, workflow.RoleOfficer))
 	g.GET("/dossiers/:code", h.get, auth)
+	g.GET("/dossiers/:code/receipt", h.receipt, auth)
 	g.POST("/dossiers/:code/events", h.fire, auth)
 	g.GET("/dossiers/:code/history", h.history, auth)
 }

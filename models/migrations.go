@@ -18,6 +18,7 @@ func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "0001_initial", Migrate: migrate0001, Rollback: rollback0001},
 		{ID: "0002_auth", Migrate: migrate0002, Rollback: rollback0002},
+		{ID: "0003_idempotency", Migrate: migrate0003, Rollback: rollback0003},
 	}
 }
 
@@ -272,3 +273,20 @@ func migrate0002(tx *gorm.DB) error {
 func rollback0002(tx *gorm.DB) error {
 	return tx.Migrator().DropTable("login_failures", "api_tokens")
 }
+
+// m0003IdempotencyKey is the frozen copy for migration 0003: a retried
+// submission with the same Idempotency-Key returns the first dossier.
+type m0003IdempotencyKey struct {
+	ID          uint64    `gorm:"primaryKey"`
+	UserID      uint      `gorm:"not null;uniqueIndex:idx_idempotency_user_key"`
+	Key         string    `gorm:"size:255;not null;uniqueIndex:idx_idempotency_user_key"`
+	RequestHash string    `gorm:"size:64;not null"`
+	DossierID   uint64    `gorm:"not null"`
+	CreatedAt   time.Time `gorm:"not null"`
+}
+
+func (m0003IdempotencyKey) TableName() string { return "idempotency_keys" }
+
+func migrate0003(tx *gorm.DB) error { return tx.AutoMigrate(&m0003IdempotencyKey{}) }
+
+func rollback0003(tx *gorm.DB) error { return tx.Migrator().DropTable("idempotency_keys") }
