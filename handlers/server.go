@@ -43,10 +43,27 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = d.IPExtractor
 	e.HTTPErrorHandler = ErrorHandler(d.Log)
-	e.Use(middleware.RequestID(), middleware.Recover(), middleware.BodyLimit("32M"))
+	e.Use(middleware.RequestID(), requestLog(d.Log), middleware.Recover(), middleware.BodyLimit("32M"))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
 	routes(e, d)
 	return e
+}
+
+// requestLog writes one structured line per request: method, path, status,
+// latency, request id, client address. Bodies and tokens are never logged.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.Info("request", "method", v.Method, "path", v.URIPath, "status", v.Status,
+				"latency_ms", v.Latency.Milliseconds(), "request_id", v.RequestID, "ip", v.RemoteIP)
+			return nil
+		},
+	})
 }
 
 // routes registers every route in one place.

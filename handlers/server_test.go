@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -43,5 +45,19 @@ func TestReadyRefusesSchemaBehind(t *testing.T) {
 	code, body := get(t, New(Deps{DB: db}), "/readyz")
 	if code != http.StatusServiceUnavailable || body["error"]["code"] != "schema_behind" {
 		t.Fatalf("readyz on an unmigrated database: %d %v", code, body)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	var buf bytes.Buffer
+	e := New(Deps{DB: modelstest.SQLite(t), Log: slog.New(slog.NewJSONHandler(&buf, nil))})
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatalf("log line %q: %v", buf.String(), err)
+	}
+	if line["path"] != "/healthz" || line["status"] != float64(200) || line["request_id"] == "" || line["request_id"] != rec.Header().Get("X-Request-Id") {
+		t.Fatalf("log line %v, response id %q", line, rec.Header().Get("X-Request-Id"))
 	}
 }
