@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -14,24 +13,11 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
-	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
-
-func testEngine(t *testing.T) *workflow.Engine {
-	t.Helper()
-	cat, err := workflow.Load(os.DirFS("../configs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := deadlines.LoadCalendar(os.DirFS("../configs/holidays"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return workflow.NewEngine(cat, cal)
-}
 
 // catalogueServer is a real HTTP server with the catalogue routes and the central error handler.
 func catalogueServer(t *testing.T, eng *workflow.Engine) *httptest.Server {
@@ -57,7 +43,7 @@ func getJSON(t *testing.T, url string, into any) int {
 }
 
 func TestProceduresInForce(t *testing.T) {
-	srv := catalogueServer(t, testEngine(t))
+	srv := catalogueServer(t, workflowtest.Engine(t))
 	cases := []struct {
 		at      string
 		want    map[string]string // procedure → version id
@@ -99,7 +85,7 @@ func TestProceduresInForce(t *testing.T) {
 }
 
 func TestDueDatePreview(t *testing.T) {
-	srv := catalogueServer(t, testEngine(t))
+	srv := catalogueServer(t, workflowtest.Engine(t))
 	cases := []struct {
 		path, wantDue string
 	}{
@@ -119,7 +105,7 @@ func TestDueDatePreview(t *testing.T) {
 }
 
 func TestCatalogueErrors(t *testing.T) {
-	srv := catalogueServer(t, testEngine(t))
+	srv := catalogueServer(t, workflowtest.Engine(t))
 	cases := []struct {
 		path, code, field string
 		status            int
@@ -146,7 +132,7 @@ func TestCatalogueErrors(t *testing.T) {
 }
 
 func TestHolidays(t *testing.T) {
-	srv := catalogueServer(t, testEngine(t))
+	srv := catalogueServer(t, workflowtest.Engine(t))
 	var body struct {
 		Year        int      `json:"year"`
 		DaysOff     []string `json:"days_off"`
@@ -168,7 +154,7 @@ func TestHolidays(t *testing.T) {
 // TestPreviewMatchesReceipt: the preview promises the appointment that
 // receipt then gives, at instants around the cut-off, weekends and holidays.
 func TestPreviewMatchesReceipt(t *testing.T) {
-	eng := testEngine(t)
+	eng := workflowtest.Engine(t)
 	srv := catalogueServer(t, eng)
 	instants := []string{"2026-11-16T14:59:00+07:00", "2026-11-16T15:00:00+07:00", "2026-11-21T10:00:00+07:00",
 		"2026-11-24T09:00:00+07:00", "2026-12-31T16:00:00+07:00", "2026-06-30T10:00:00+07:00"}

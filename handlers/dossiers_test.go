@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // apiFixture is a real HTTP server over a fresh database, with two boards,
@@ -29,7 +30,7 @@ type apiFixture struct {
 
 func newAPIFixture(t *testing.T, db *gorm.DB) *apiFixture {
 	t.Helper()
-	eng := testEngine(t)
+	eng := workflowtest.Engine(t)
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, deadlines.Location)
 	f := &apiFixture{db: db, tokens: map[string]string{}}
 	f.srv = httptest.NewServer(New(Deps{DB: db, Engine: eng, Now: func() time.Time { return now }}))

@@ -12,13 +12,14 @@ import (
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // TestConcurrentConflictingEvents fires 50 conflicting events at one
 // dossier at once on PostgreSQL: exactly one wins, the 49 others get the
 // conflict error, and the history holds one row for the change.
 func TestConcurrentConflictingEvents(t *testing.T) {
-	eng := newEngine(t)
+	eng := workflowtest.Engine(t)
 	db := modelstest.Postgres(t)
 	sqlDB, _ := db.DB()
 	sqlDB.SetMaxOpenConns(60) // one connection per goroutine: the barrier holds 50 open transactions
@@ -87,7 +88,7 @@ func fireAfterBarrier(db *gorm.DB, eng *workflow.Engine, id uint64, ready *sync.
 // TestConcurrentCodes submits 30 dossiers at once on PostgreSQL: the daily
 // sequence gives each its own code, 0001 to 0030.
 func TestConcurrentCodes(t *testing.T) {
-	eng := newEngine(t)
+	eng := workflowtest.Engine(t)
 	db := modelstest.Postgres(t)
 	board := newBoard(t, db, "HBI", "000.20.30.H33")
 	var mu sync.Mutex
@@ -112,7 +113,7 @@ func TestConcurrentCodes(t *testing.T) {
 var codeFormat = regexp.MustCompile(`^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}-\d{6}-\d{4}$`)
 
 func TestCodesAndVersionBinding(t *testing.T) {
-	eng := newEngine(t)
+	eng := workflowtest.Engine(t)
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		hbi := newBoard(t, db, "HBI", "000.20.30.H33")
 		bgg := newBoard(t, db, "BGG", "000.20.24.H06")
@@ -155,7 +156,7 @@ func TestCodesAndVersionBinding(t *testing.T) {
 // TestGuardsWriteNothing checks that refused events leave the dossier and
 // its history exactly as they were.
 func TestGuardsWriteNothing(t *testing.T) {
-	eng := newEngine(t)
+	eng := workflowtest.Engine(t)
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		board := newBoard(t, db, "HBI", "000.20.30.H33")
@@ -219,7 +220,7 @@ func asError(err error, target **workflow.Error) bool {
 // TestStepsAndEnds checks the control sheet (per-step deadlines) and the
 // other ways a dossier ends: withdrawal, refusal, a lapsed supplement.
 func TestStepsAndEnds(t *testing.T) {
-	eng := newEngine(t)
+	eng := workflowtest.Engine(t)
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		board := newBoard(t, db, "HBI", "000.20.30.H33")

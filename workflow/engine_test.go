@@ -3,7 +3,6 @@ package workflow_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -13,21 +12,8 @@ import (
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
-
-// newEngine loads the shipped catalogue and calendar.
-func newEngine(t testing.TB) *workflow.Engine {
-	t.Helper()
-	cat, err := workflow.Load(os.DirFS("../configs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := deadlines.LoadCalendar(os.DirFS("../configs/holidays"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return workflow.NewEngine(cat, cal)
-}
 
 // at parses "2006-01-02 15:04" in Asia/Ho_Chi_Minh.
 func at(t testing.TB, s string) time.Time {
@@ -227,7 +213,7 @@ func lifecycles(t testing.TB) []lifecycle {
 }
 
 func TestLifecycles(t *testing.T) {
-	eng := newEngine(t)
+	eng := workflowtest.Engine(t)
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		board := newBoard(t, db, "HBI", "000.20.30.H33")
 		for _, lc := range lifecycles(t) {
