@@ -76,6 +76,7 @@ func routes(e *echo.Echo, d Deps) {
 	registerCatalogue(api, d.Engine)
 	registerAuth(api, d)
 	registerDossiers(api, d, RequireAuth(d))
+	registerAttachments(api, d, RequireAuth(d))
 }
 
 type health struct{ db *gorm.DB }

@@ -95,7 +95,9 @@ func merge(m map[string]any, k string, v any) map[string]any {
 	return out
 }
 
-func codeFormat(code string) bool { return len(code) == len("000.20.30.H33-261116-0001") && code[:14] == "000.20.30.H33-" }
+func codeFormat(code string) bool {
+	return len(code) == len("000.20.30.H33-261116-0001") && code[:14] == "000.20.30.H33-"
+}
 
 func TestSubmitIdempotencyKey(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {

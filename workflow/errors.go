@@ -22,6 +22,7 @@ const (
 	KindUnavailable                     // a dependency is down: 503
 	KindUnauthenticated                 // no valid credentials: 401
 	KindRateLimited                     // too many attempts: 429
+	KindTooLarge                        // a body or file over its limit: 413
 )
 
 // Error is a domain error with a stable code, the field it concerns and a
@@ -54,6 +55,8 @@ func (e *Error) Status() int {
 		return http.StatusUnauthorized
 	case KindRateLimited:
 		return http.StatusTooManyRequests
+	case KindTooLarge:
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusUnprocessableEntity
 	}

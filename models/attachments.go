@@ -1,0 +1,35 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// InsertAttachment records the metadata of one stored file and fills its ID.
+func InsertAttachment(ctx context.Context, tx *gorm.DB, a *Attachment) error {
+	if err := tx.WithContext(ctx).Create(a).Error; err != nil {
+		return fmt.Errorf("store: insert attachment: %w", err)
+	}
+	return nil
+}
+
+// ListAttachments returns a dossier's attachments, oldest first.
+func ListAttachments(ctx context.Context, tx *gorm.DB, dossierID uint64) ([]Attachment, error) {
+	var out []Attachment
+	if err := tx.WithContext(ctx).Where("dossier_id = ?", dossierID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list attachments: %w", err)
+	}
+	return out, nil
+}
+
+// GetAttachment returns attachment id of the dossier; ErrNotFound when it
+// does not exist or belongs to another dossier.
+func GetAttachment(ctx context.Context, tx *gorm.DB, dossierID, id uint64) (*Attachment, error) {
+	var a Attachment
+	if err := tx.WithContext(ctx).Where("id = ? AND dossier_id = ?", id, dossierID).Take(&a).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("attachment %d", id))
+	}
+	return &a, nil
+}
