@@ -26,6 +26,7 @@ type dossierAPI struct {
 func registerDossiers(g *echo.Group, d Deps, auth echo.MiddlewareFunc) {
 	h := &dossierAPI{db: d.DB, eng: d.Engine, now: d.Now}
 	g.POST("/dossiers", h.submit, auth, RequireRole(workflow.RoleInvestor, workflow.RoleOfficer))
+	g.GET("/dossiers", h.search, auth)
 	g.GET("/dossiers/:code", h.get, auth)
 	g.GET("/dossiers/:code/receipt", h.receipt, auth)
 	g.POST("/dossiers/:code/events", h.fire, auth)
@@ -84,7 +85,12 @@ func (h *dossierAPI) toJSON(ctx context.Context, d *models.Dossier, role workflo
 	if err != nil {
 		return nil, err
 	}
-	out := &dossierJSON{Code: d.Code, Board: b.Code, Procedure: d.Procedure, CatalogueVersion: d.CatalogueVersion,
+	return h.render(d, b.Code, role), nil
+}
+
+// render builds the JSON of d, whose board has the code board.
+func (h *dossierAPI) render(d *models.Dossier, board string, role workflow.Role) *dossierJSON {
+	out := &dossierJSON{Code: d.Code, Board: board, Procedure: d.Procedure, CatalogueVersion: d.CatalogueVersion,
 		Variant: d.Variant, Channel: string(d.Channel), Title: d.Title, ApplicantName: d.ApplicantName, State: d.State,
 		Version: d.Version, SubmittedAt: rfc3339(d.SubmittedAt), ReceivedAt: optTime(d.ReceivedAt), DueAt: optTime(d.DueAt),
 		OriginalDueAt: optTime(d.OriginalDueAt), ClockState: d.ClockState, SupplementCount: d.SupplementCount,
@@ -96,7 +102,7 @@ func (h *dossierAPI) toJSON(ctx context.Context, d *models.Dossier, role workflo
 	if d.StepState != "" {
 		out.Step = &stepJSON{State: d.StepState, StartedAt: optTime(d.StepStartedAt), DueAt: optTime(d.StepDueAt)}
 	}
-	return out, nil
+	return out
 }
 
 // visible loads the dossier named in the path if the caller may see it.
