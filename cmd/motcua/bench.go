@@ -40,8 +40,12 @@ type benchConfig struct {
 // bench measures transitions per second through the engine on PostgreSQL,
 // then runs pgbench (TPC-B-like) against the same server and reports the ratio.
 func bench(args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "http" {
+		return benchHTTP(args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "engine" {
-		return errors.New("usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]")
+		return errors.New("usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]\n" +
+			"       motcua bench http [-clients 32] [-duration 20s] [-procedure P -variant V]")
 	}
 	cfg, err := parseBench(args[1:])
 	if err != nil {
