@@ -33,6 +33,7 @@ Usage:
   motcua seed-demo             load demo boards, zones and users (idempotent)
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
+  motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
 
 Environment:
   DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
