@@ -77,6 +77,7 @@ func routes(e *echo.Echo, d Deps) {
 	registerAuth(api, d)
 	registerDossiers(api, d, RequireAuth(d))
 	registerAttachments(api, d, RequireAuth(d))
+	registerAdmin(api, d, RequireAuth(d))
 }
 
 type health struct{ db *gorm.DB }
