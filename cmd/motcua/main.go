@@ -39,6 +39,7 @@ Environment:
   DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
   MOTCUA_ADDR        listen address (default :8080)
   MOTCUA_CONFIG_DIR  a directory overriding the embedded configs/ (procedures/, holidays/, onestop.yaml)
+  MOTCUA_DATA_DIR    where attachment files are stored (default ./data)
   MOTCUA_TOKEN_TTL   lifetime of a login token (default 12h)
   MOTCUA_TRUSTED_PROXIES  CIDR ranges whose X-Forwarded-For is trusted for login throttling (default none)
 `
