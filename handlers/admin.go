@@ -79,21 +79,16 @@ type adminZoneJSON struct {
 	Name    string `json:"name"`
 }
 
-// adminUserJSON is a user as the admin sees it: never the password hash.
+// adminUserJSON is a user as the admin sees it (the user as everyone sees
+// it, plus whether the account is active): never the password hash.
 type adminUserJSON struct {
-	ID         uint   `json:"id"`
-	Username   string `json:"username"`
-	FullName   string `json:"full_name"`
-	Role       string `json:"role"`
-	BoardID    *uint  `json:"board_id"`
-	Department string `json:"department"`
-	Active     bool   `json:"active"`
-	CreatedAt  string `json:"created_at"`
+	userJSON
+	Active    bool   `json:"active"`
+	CreatedAt string `json:"created_at"`
 }
 
 func toAdminUser(u *models.User) adminUserJSON {
-	return adminUserJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Role: u.Role, BoardID: u.BoardID,
-		Department: u.Department, Active: u.Active, CreatedAt: rfc3339(u.CreatedAt)}
+	return adminUserJSON{userJSON: toUserJSON(u), Active: u.Active, CreatedAt: rfc3339(u.CreatedAt)}
 }
 
 // scope is the board the signed-in admin is limited to, or nil for all.
