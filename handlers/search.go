@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
@@ -64,7 +65,8 @@ func (h *dossierAPI) page(ctx context.Context, rows []models.Dossier, role workf
 // filter reads the query parameters; each bad value names its parameter.
 func (h *dossierAPI) filter(c echo.Context, actor workflow.Actor) (models.DossierFilter, error) {
 	f := models.DossierFilter{State: c.QueryParam("state"), Procedure: c.QueryParam("procedure"),
-		Channel: c.QueryParam("channel"), Text: c.QueryParam("q"), Now: h.now(), Limit: defaultPageSize}
+		Channel: c.QueryParam("channel"), Text: c.QueryParam("q"), Now: h.now().In(deadlines.Location),
+		Limit: defaultPageSize}
 	if actor.Role == workflow.RoleInvestor {
 		f.InvestorID = *actor.UserID
 	} else {

@@ -139,3 +139,33 @@ func TestSearchBadParams(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchReceivedDateNearMidnight: a dossier received at 00:30 on
+// 15/09/2026 local time (17:30 UTC the day before) counts as received on
+// 15/09, whatever zone the instant arrives in.
+func TestSearchReceivedDateNearMidnight(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newAPIFixture(t, db)
+		eng := workflowtest.Engine(t)
+		d, _ := models.GetDossierByCode(context.Background(), db, f.code)
+		p, _ := eng.Catalogue().Procedure(d.Procedure)
+		v, _ := p.Version(d.CatalogueVersion)
+		var atts []workflow.AttachmentInput
+		for _, c := range v.RequiredDocuments(d.Variant) {
+			atts = append(atts, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf"})
+		}
+		utc := time.Date(2026, 9, 14, 17, 30, 0, 0, time.UTC)
+		if _, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventReceive,
+			workflow.Actor{Role: workflow.RoleOfficer}, utc, workflow.Input{Attachments: atts}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			query string
+			want  int
+		}{{"received_from=2026-09-15&received_to=2026-09-15", 1}, {"received_to=2026-09-14", 0}} {
+			if _, p := f.search(t, "hbi.officer", c.query); len(p.Items) != c.want {
+				t.Fatalf("?%s: %d items, want %d", c.query, len(p.Items), c.want)
+			}
+		}
+	})
+}

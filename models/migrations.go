@@ -19,6 +19,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0001_initial", Migrate: migrate0001, Rollback: rollback0001},
 		{ID: "0002_auth", Migrate: migrate0002, Rollback: rollback0002},
 		{ID: "0003_idempotency", Migrate: migrate0003, Rollback: rollback0003},
+		{ID: "0004_alerts", Migrate: migrate0004, Rollback: rollback0004},
 	}
 }
 
@@ -290,3 +291,25 @@ func (m0003IdempotencyKey) TableName() string { return "idempotency_keys" }
 func migrate0003(tx *gorm.DB) error { return tx.AutoMigrate(&m0003IdempotencyKey{}) }
 
 func rollback0003(tx *gorm.DB) error { return tx.Migrator().DropTable("idempotency_keys") }
+
+// m0004Alert is the frozen copy for migration 0004: deadline alerts, raised
+// once per (dossier, kind, due instant, recipient role).
+type m0004Alert struct {
+	ID             uint64    `gorm:"primaryKey"`
+	BoardID        uint      `gorm:"not null;index:idx_alerts_board_ack,priority:1"`
+	DossierID      uint64    `gorm:"not null;uniqueIndex:idx_alerts_unique,priority:1"`
+	Kind           string    `gorm:"size:16;not null;uniqueIndex:idx_alerts_unique,priority:2"`
+	DueAt          time.Time `gorm:"not null;uniqueIndex:idx_alerts_unique,priority:3"`
+	StepState      string    `gorm:"size:64"`
+	RecipientRole  string    `gorm:"size:16;not null;uniqueIndex:idx_alerts_unique,priority:4"`
+	AssigneeID     *uint
+	RaisedAt       time.Time  `gorm:"not null"`
+	AcknowledgedAt *time.Time `gorm:"index:idx_alerts_board_ack,priority:2"`
+	AcknowledgedBy *uint
+}
+
+func (m0004Alert) TableName() string { return "alerts" }
+
+func migrate0004(tx *gorm.DB) error { return tx.AutoMigrate(&m0004Alert{}) }
+
+func rollback0004(tx *gorm.DB) error { return tx.Migrator().DropTable("alerts") }

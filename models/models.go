@@ -63,6 +63,9 @@ type CatalogueVersion struct {
 }
 
 // Dossier is one administrative dossier (hồ sơ) and its statutory clock.
+// The engine writes every instant in Asia/Ho_Chi_Minh: SQLite stores
+// instants as text with their offset and compares them as text, so one
+// zone for all of them keeps comparisons right on both databases.
 type Dossier struct {
 	ID               uint64 `gorm:"primaryKey"`
 	Code             string `gorm:"size:64;uniqueIndex;not null"`

@@ -104,6 +104,7 @@ type Input struct {
 // and nothing of this event is committed once the caller rolls back.
 func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event Event, actor Actor,
 	at time.Time, in Input) (*models.DossierEvent, error) {
+	at = at.In(deadlines.Location) // every stored instant in one zone: SQLite compares them as text
 	v, def, err := e.resolve(d, event)
 	if err != nil {
 		return nil, err

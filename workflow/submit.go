@@ -43,6 +43,7 @@ func ValidAgencyCode(s string) bool { return agencyCodePattern.MatchString(s) }
 // V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX from the board's daily sequence, and
 // writes its first history row, all through tx.
 func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor Actor, at time.Time) (*models.Dossier, error) {
+	at = at.In(deadlines.Location) // every stored instant in one zone: SQLite compares them as text
 	v, err := e.validateSubmit(in, actor, at)
 	if err != nil {
 		return nil, err

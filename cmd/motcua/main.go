@@ -1,6 +1,6 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
-// management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`
-// and `bench`.
+// management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
+// `sweep` and `bench`.
 package main
 
 import (
@@ -32,6 +32,7 @@ Usage:
   motcua migrate               apply pending database migrations
   motcua seed-demo             load demo boards, zones and users (idempotent)
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
+  motcua sweep [--at TIME]     raise deadline alerts once, as of TIME (RFC 3339, default now)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
 
@@ -42,6 +43,7 @@ Environment:
   MOTCUA_DATA_DIR    where attachment files are stored (default ./data)
   MOTCUA_TOKEN_TTL   lifetime of a login token (default 12h)
   MOTCUA_TRUSTED_PROXIES  CIDR ranges whose X-Forwarded-For is trusted for login throttling (default none)
+  MOTCUA_SWEEP_SCHEDULE   cron spec of the deadline sweeps in serve, Asia/Ho_Chi_Minh (default */5 * * * *)
 `
 
 func main() {
@@ -69,6 +71,8 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 		return checkConfig(args[1:], out)
 	case "bench":
 		return bench(args[1:], out)
+	case "sweep":
+		return sweep(args[1:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -127,6 +131,11 @@ func serve(out io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	sweeps, err := startSweeps(db, eng, log)
+	if err != nil {
+		return err
+	}
+	defer func() { <-sweeps.Stop().Done() }()
 	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"), Handler: handlers.New(deps),
 		ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", displayURL(srv.Addr))
