@@ -78,6 +78,7 @@ func routes(e *echo.Echo, d Deps) {
 	registerDossiers(api, d, RequireAuth(d))
 	registerAttachments(api, d, RequireAuth(d))
 	registerAdmin(api, d, RequireAuth(d))
+	registerManager(api, d, RequireAuth(d))
 }
 
 type health struct{ db *gorm.DB }
