@@ -21,11 +21,24 @@ func newSweeper(db *gorm.DB, eng *workflow.Engine) *deadlines.Sweeper {
 	return &deadlines.Sweeper{DB: db, Cal: eng.Calendar()}
 }
 
+// fireExpiredJob is the scheduled job that fires expired steps' events
+// (deemed consent, supplementation lapsed) after each sweep.
+func fireExpiredJob(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) deadlines.Job {
+	return func(ctx context.Context, now time.Time) error {
+		n, err := eng.FireExpired(ctx, db, now)
+		if n > 0 {
+			log.Info("expired steps fired", "fired", n)
+		}
+		return err
+	}
+}
+
 // startSweeps schedules the sweeps on MOTCUA_SWEEP_SCHEDULE (default every
-// 5 minutes) and starts them; the caller stops the returned cron.
+// 5 minutes), each followed by firing expired steps, and starts them; the
+// caller stops the returned cron.
 func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cron, error) {
 	c, err := deadlines.Schedule(newSweeper(db, eng),
-		env("MOTCUA_SWEEP_SCHEDULE", deadlines.DefaultSweepSchedule), log)
+		env("MOTCUA_SWEEP_SCHEDULE", deadlines.DefaultSweepSchedule), log, fireExpiredJob(db, eng, log))
 	if err != nil {
 		return nil, err
 	}
@@ -33,8 +46,9 @@ func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cro
 	return c, nil
 }
 
-// sweep runs every deadline sweep once, as of --at (default now): for
-// catch-up after downtime, and for tests.
+// sweep runs every deadline sweep once, as of --at (default now), then
+// fires the events of expired steps: for catch-up after downtime, and for
+// tests.
 func sweep(args []string, out io.Writer) error {
 	now, err := sweepTime(args, out)
 	if err != nil {
@@ -56,6 +70,11 @@ func sweep(args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "sweep at %s: %s\n", now.In(deadlines.Location).Format(time.RFC3339), res)
+	n, err := eng.FireExpired(context.Background(), db, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "expired steps fired: %d\n", n)
 	return nil
 }
 

@@ -19,7 +19,8 @@ import (
 
 // TestSweepCommand: `motcua sweep --at` on a migrated SQLite database
 // raises the overdue alerts of a construction permit received Mon
-// 16/11/2026 09:00 (due Tue 01/12/2026), once.
+// 16/11/2026 09:00 (due Tue 01/12/2026), once, and fires no expiry event
+// (received has none).
 func TestSweepCommand(t *testing.T) {
 	t.Setenv("MOTCUA_CONFIG_DIR", "")
 	path := filepath.Join(t.TempDir(), "m.db")
@@ -38,8 +39,8 @@ func TestSweepCommand(t *testing.T) {
 		if err := run([]string{"sweep", "--at", "2026-12-02T08:00:00+07:00"}, &buf, quiet); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(buf.String(), want) {
-			t.Fatalf("sweep printed %q, want %q", buf.String(), want)
+		if !strings.Contains(buf.String(), want) || !strings.Contains(buf.String(), "expired steps fired: 0") {
+			t.Fatalf("sweep printed %q, want %q and no expired step fired", buf.String(), want)
 		}
 	}
 	if err := run([]string{"sweep", "--at", "tomorrow"}, io.Discard, quiet); err == nil {
