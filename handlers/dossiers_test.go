@@ -72,13 +72,7 @@ func newAPIFixture(t *testing.T, db *gorm.DB) *apiFixture {
 }
 
 func allDocs(t *testing.T, eng *workflow.Engine, at time.Time) []workflow.AttachmentInput {
-	p, _ := eng.Catalogue().Procedure("construction-permit")
-	v, _ := p.VersionAt(at)
-	var out []workflow.AttachmentInput
-	for _, c := range v.RequiredDocuments("new") {
-		out = append(out, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf"})
-	}
-	return out
+	return workflowtest.Documents(t, eng, "construction-permit", "new", at)
 }
 
 func (f *apiFixture) login(t *testing.T, user string) string {

@@ -112,13 +112,8 @@ func receiveLongAgo(t *testing.T, db *gorm.DB, code string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := eng.Catalogue().Procedure(d.Procedure)
-	v, _ := p.Version(d.CatalogueVersion)
-	var atts []workflow.AttachmentInput
-	for _, c := range v.RequiredDocuments(d.Variant) {
-		atts = append(atts, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf"})
-	}
 	when := time.Date(2026, 9, 15, 9, 0, 0, 0, deadlines.Location)
+	atts := workflowtest.Documents(t, eng, d.Procedure, d.Variant, d.SubmittedAt)
 	if _, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventReceive,
 		workflow.Actor{Role: workflow.RoleOfficer}, when, workflow.Input{Attachments: atts}); err != nil {
 		t.Fatal(err)
@@ -148,12 +143,7 @@ func TestSearchReceivedDateNearMidnight(t *testing.T) {
 		f := newAPIFixture(t, db)
 		eng := workflowtest.Engine(t)
 		d, _ := models.GetDossierByCode(context.Background(), db, f.code)
-		p, _ := eng.Catalogue().Procedure(d.Procedure)
-		v, _ := p.Version(d.CatalogueVersion)
-		var atts []workflow.AttachmentInput
-		for _, c := range v.RequiredDocuments(d.Variant) {
-			atts = append(atts, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf"})
-		}
+		atts := workflowtest.Documents(t, eng, d.Procedure, d.Variant, d.SubmittedAt)
 		utc := time.Date(2026, 9, 14, 17, 30, 0, 0, time.UTC)
 		if _, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventReceive,
 			workflow.Actor{Role: workflow.RoleOfficer}, utc, workflow.Input{Attachments: atts}); err != nil {

@@ -49,20 +49,7 @@ func newBoard(t testing.TB, db *gorm.DB, code, agency string) *models.Board {
 
 // allDocuments attaches every document the variant requires.
 func allDocuments(t testing.TB, eng *workflow.Engine, procedure, variant string, when time.Time) []workflow.AttachmentInput {
-	t.Helper()
-	p, err := eng.Catalogue().Procedure(procedure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := p.VersionAt(when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []workflow.AttachmentInput
-	for _, c := range v.RequiredDocuments(variant) {
-		out = append(out, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf", ContentType: "application/pdf", Size: 1024})
-	}
-	return out
+	return workflowtest.Documents(t, eng, procedure, variant, when)
 }
 
 // submit files a dossier at the desk (direct channel) with every required document.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/workflow"
@@ -31,4 +32,23 @@ func Engine(t testing.TB) *workflow.Engine {
 		t.Fatal(err)
 	}
 	return workflow.NewEngine(cat, cal)
+}
+
+// Documents returns attachment metadata for every document the variant of
+// the procedure version in force at at requires: what a complete dossier carries.
+func Documents(t testing.TB, eng *workflow.Engine, procedure, variant string, at time.Time) []workflow.AttachmentInput {
+	t.Helper()
+	p, err := eng.Catalogue().Procedure(procedure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := p.VersionAt(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []workflow.AttachmentInput
+	for _, c := range v.RequiredDocuments(variant) {
+		out = append(out, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf", ContentType: "application/pdf", Size: 1024})
+	}
+	return out
 }
