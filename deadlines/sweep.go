@@ -14,9 +14,6 @@ import (
 // as due soon when Sweeper.DueSoonDays is zero.
 const DefaultDueSoonDays = 2
 
-// sweepBatch is the keyset page size of every sweep query.
-const sweepBatch = 1000
-
 // sweepLockKey is the first half of the PostgreSQL advisory lock key; the
 // second half is the hash of the current schema, so that one lock guards
 // one deployment.
@@ -38,7 +35,11 @@ type Result struct {
 	Overdue     int
 	StepOverdue int
 	ApologyDue  int
-	Skipped     bool
+	// Notifications is how many email notifications the new alerts enqueued.
+	Notifications int
+	// MarkedOverdue is how many open dossiers were newly marked overdue.
+	MarkedOverdue int
+	Skipped       bool
 }
 
 // Total is the number of alerts inserted.
@@ -49,35 +50,73 @@ func (r Result) String() string {
 	if r.Skipped {
 		return "skipped: another replica holds the sweep lock"
 	}
-	return fmt.Sprintf("due_soon=%d overdue=%d step_overdue=%d apology_due=%d",
-		r.DueSoon, r.Overdue, r.StepOverdue, r.ApologyDue)
+	return fmt.Sprintf("due_soon=%d overdue=%d step_overdue=%d apology_due=%d notifications=%d marked_overdue=%d",
+		r.DueSoon, r.Overdue, r.StepOverdue, r.ApologyDue, r.Notifications, r.MarkedOverdue)
 }
+
+// digestLockKey is the first half of the advisory lock of the daily
+// digest, apart from the sweeps' so that neither skips the other.
+const digestLockKey = sweepLockKey + 1
 
 // Run runs every sweep as of now, each in its own transaction. On
 // PostgreSQL it first takes a session advisory lock on a dedicated
 // connection and returns Result{Skipped: true} when another replica holds it.
 func (s *Sweeper) Run(ctx context.Context, now time.Time) (Result, error) {
-	if s.DB.Dialector.Name() != "postgres" {
-		return s.runAll(ctx, now)
-	}
 	var res Result
-	err := s.DB.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		ok, err := tryLock(conn)
-		if err != nil || !ok {
-			res.Skipped = !ok
-			return err
-		}
-		defer unlock(conn)
+	skipped, err := s.locked(ctx, sweepLockKey, func() error {
+		var err error
 		res, err = s.runAll(ctx, now)
 		return err
 	})
+	res.Skipped = skipped
 	return res, err
 }
 
-// tryLock takes the sweep's advisory lock on conn without waiting.
-func tryLock(conn *gorm.DB) (bool, error) {
+// Digest enqueues the day's digest email for every officer and manager
+// with unacknowledged alerts about open dossiers, once per day whatever
+// the number of runs or replicas, and returns how many it enqueued;
+// skipped is true when another replica held the digest lock.
+func (s *Sweeper) Digest(ctx context.Context, now time.Time) (n int, skipped bool, err error) {
+	day := now.In(Location).Format("2006-01-02")
+	skipped, err = s.locked(ctx, digestLockKey, func() error {
+		return models.InTx(ctx, s.DB, func(tx *gorm.DB) error {
+			var err error
+			n, err = models.EnqueueDigests(ctx, tx, day, now)
+			return err
+		})
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("deadlines: digest: %w", err)
+	}
+	return n, skipped, nil
+}
+
+// locked runs fn under the advisory lock (key, schema) on PostgreSQL, taken
+// without waiting on a dedicated connection: skipped is true when another
+// session holds it. Elsewhere (one process) it just runs fn.
+func (s *Sweeper) locked(ctx context.Context, key int, fn func() error) (skipped bool, err error) {
+	if s.DB.Dialector.Name() != "postgres" {
+		return false, fn()
+	}
+	err = s.DB.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		ok, err := tryLock(conn, key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			skipped = true
+			return nil
+		}
+		defer unlock(conn, key)
+		return fn()
+	})
+	return skipped, err
+}
+
+// tryLock takes the advisory lock (key, schema) on conn without waiting.
+func tryLock(conn *gorm.DB, key int) (bool, error) {
 	var ok bool
-	err := conn.Raw("SELECT pg_try_advisory_lock(?, hashtext(current_schema()))", sweepLockKey).Scan(&ok).Error
+	err := conn.Raw("SELECT pg_try_advisory_lock(?, hashtext(current_schema()))", key).Scan(&ok).Error
 	if err != nil {
 		return false, fmt.Errorf("deadlines: sweep lock: %w", err)
 	}
@@ -85,29 +124,41 @@ func tryLock(conn *gorm.DB) (bool, error) {
 }
 
 // unlock releases the lock tryLock took; closing the session would too.
-func unlock(conn *gorm.DB) {
-	conn.Exec("SELECT pg_advisory_unlock(?, hashtext(current_schema()))", sweepLockKey)
+func unlock(conn *gorm.DB, key int) {
+	conn.Exec("SELECT pg_advisory_unlock(?, hashtext(current_schema()))", key)
 }
 
-// runAll runs the four sweeps in turn.
+// sweep is one kind of alert: its name, the dossiers it selects as of
+// now, and the counter of its result.
+type sweep struct {
+	name  string
+	rng   func(now time.Time) (models.AlertRange, bool)
+	count func(r *Result) *int
+}
+
+// sweeps lists the four alert sweeps in the order they run.
+func (s *Sweeper) sweeps() []sweep {
+	return []sweep{
+		{"overdue", s.overdueRange, func(r *Result) *int { return &r.Overdue }},
+		{"due_soon", s.dueSoonRange, func(r *Result) *int { return &r.DueSoon }},
+		{"apology_due", s.apologyRange, func(r *Result) *int { return &r.ApologyDue }},
+		{"step_overdue", s.stepRange, func(r *Result) *int { return &r.StepOverdue }},
+	}
+}
+
+// runAll runs the sweeps in turn, each in its own transaction that raises
+// its alerts and enqueues their email notifications together; the overdue
+// sweep also marks the dossiers overdue.
 func (s *Sweeper) runAll(ctx context.Context, now time.Time) (Result, error) {
 	now = now.In(Location) // SQLite compares instants as text in the zone they were stored in
 	var res Result
-	sweeps := []struct {
-		name string
-		fn   func(context.Context, *gorm.DB, time.Time) (int, error)
-		n    *int
-	}{
-		{"overdue", s.sweepOverdue, &res.Overdue},
-		{"due_soon", s.sweepDueSoon, &res.DueSoon},
-		{"apology_due", s.sweepApology, &res.ApologyDue},
-		{"step_overdue", s.sweepStepOverdue, &res.StepOverdue},
-	}
-	for _, sw := range sweeps {
+	for _, sw := range s.sweeps() {
+		rng, ok := sw.rng(now)
+		if !ok {
+			continue
+		}
 		err := models.InTx(ctx, s.DB, func(tx *gorm.DB) error {
-			n, err := sw.fn(ctx, tx, now)
-			*sw.n = n
-			return err
+			return s.raise(ctx, tx, sw.name, rng, now, sw.count(&res), &res)
 		})
 		if err != nil {
 			return res, fmt.Errorf("deadlines: %s sweep: %w", sw.name, err)
@@ -116,95 +167,85 @@ func (s *Sweeper) runAll(ctx context.Context, now time.Time) (Result, error) {
 	return res, nil
 }
 
-// page fetches one keyset page of dossiers after afterID.
-type page func(ctx context.Context, tx *gorm.DB, afterID uint64) ([]models.Dossier, error)
-
-// raise walks the pages and inserts the alerts build returns per dossier.
-func raise(ctx context.Context, tx *gorm.DB, next page, build func(*models.Dossier) []models.Alert) (int, error) {
-	var total int
-	var after uint64
-	for {
-		ds, err := next(ctx, tx, after)
+// raise inserts one kind's alerts, their notifications and, for overdue,
+// the overdue marks, through tx.
+func (s *Sweeper) raise(ctx context.Context, tx *gorm.DB, name string, rng models.AlertRange, now time.Time,
+	count *int, res *Result) error {
+	n, err := models.RaiseAlerts(ctx, tx, rng, now)
+	if err != nil {
+		return err
+	}
+	*count = n
+	if n > 0 {
+		sent, err := models.EnqueueAlertNotifications(ctx, tx, rng.Kind, now, now)
 		if err != nil {
-			return total, err
+			return err
 		}
-		var alerts []models.Alert
-		for i := range ds {
-			alerts = append(alerts, build(&ds[i])...)
-		}
-		n, err := models.InsertAlerts(ctx, tx, alerts)
-		total += n
-		if err != nil || len(ds) < sweepBatch {
-			return total, err
-		}
-		after = ds[len(ds)-1].ID
+		res.Notifications += sent
 	}
-}
-
-// alert builds one alert about d's appointment (or step deadline, due).
-func alert(d *models.Dossier, kind models.AlertKind, due time.Time, role string, now time.Time) models.Alert {
-	return models.Alert{BoardID: d.BoardID, DossierID: d.ID, Kind: kind, DueAt: due.In(Location),
-		StepState: d.StepState, RecipientRole: role, AssigneeID: d.AssigneeID, RaisedAt: now.UTC()}
-}
-
-// sweepOverdue alerts the officer and the managers of every open dossier
-// past its appointment.
-func (s *Sweeper) sweepOverdue(ctx context.Context, tx *gorm.DB, now time.Time) (int, error) {
-	next := func(ctx context.Context, tx *gorm.DB, after uint64) ([]models.Dossier, error) {
-		return models.OpenDueBefore(ctx, tx, now, after, sweepBatch)
+	if name != "overdue" {
+		return nil
 	}
-	return raise(ctx, tx, next, func(d *models.Dossier) []models.Alert {
-		return []models.Alert{alert(d, models.AlertOverdue, *d.DueAt, models.RecipientOfficer, now),
-			alert(d, models.AlertOverdue, *d.DueAt, models.RecipientManager, now)}
-	})
+	res.MarkedOverdue, err = models.MarkOverdue(ctx, tx, now)
+	return err
 }
 
-// sweepDueSoon alerts the officer of every open dossier not yet overdue
-// whose appointment date is at most DueSoonDays working days after today.
-func (s *Sweeper) sweepDueSoon(ctx context.Context, tx *gorm.DB, now time.Time) (int, error) {
-	days := s.dueSoonDays()
-	return s.upcoming(ctx, tx, now, days, func(d *models.Dossier) []models.Alert {
-		if s.Cal.WorkingDaysBetween(now, *d.DueAt) > days {
-			return nil
+// overdueRange selects open dossiers past their appointment: the officer
+// and the board's managers are alerted.
+func (s *Sweeper) overdueRange(now time.Time) (models.AlertRange, bool) {
+	return models.AlertRange{Kind: models.AlertOverdue, DueBefore: now,
+		Roles: []string{models.RecipientOfficer, models.RecipientManager}}, true
+}
+
+// dueSoonRange selects open dossiers not yet overdue whose appointment date
+// is at most DueSoonDays working days after today: the officer is alerted.
+func (s *Sweeper) dueSoonRange(now time.Time) (models.AlertRange, bool) {
+	from, before, ok := s.dueWindow(now, 0, s.dueSoonDays())
+	return models.AlertRange{Kind: models.AlertDueSoon, Roles: []string{models.RecipientOfficer},
+		DueFrom: from, DueBefore: before}, ok
+}
+
+// apologyRange selects open dossiers whose appointment is one working day
+// away, whose clock runs and that were never extended: the officer is told
+// the apology letter and a new appointment (form 04) must go out now if
+// the dossier will be late (ND 61/2018 Art 19).
+func (s *Sweeper) apologyRange(now time.Time) (models.AlertRange, bool) {
+	from, before, ok := s.dueWindow(now, 1, 1)
+	return models.AlertRange{Kind: models.AlertApologyDue, Roles: []string{models.RecipientOfficer},
+		DueFrom: from, DueBefore: before, Apology: true}, ok
+}
+
+// stepRange selects open dossiers whose current step is past its own
+// deadline: the officer is alerted.
+func (s *Sweeper) stepRange(now time.Time) (models.AlertRange, bool) {
+	return models.AlertRange{Kind: models.AlertStepOverdue, Roles: []string{models.RecipientOfficer},
+		DueBefore: now, Step: true}, true
+}
+
+// dueWindow returns the instants [from, before) of the appointments whose
+// date is lo to hi working days after today (WorkingDaysBetween), and not
+// before now; ok is false when no date qualifies. The distance depends on
+// the date alone and never decreases, so the dates form one run.
+func (s *Sweeper) dueWindow(now time.Time, lo, hi int) (from, before time.Time, ok bool) {
+	last := DateOf(s.Cal.AddWorkingDays(now, hi+1))
+	for day := DateOf(now); !day.After(last); day = day.AddDate(0, 0, 1) {
+		w := s.Cal.WorkingDaysBetween(now, day)
+		if w > hi {
+			return from, day, ok
 		}
-		return []models.Alert{alert(d, models.AlertDueSoon, *d.DueAt, models.RecipientOfficer, now)}
-	})
-}
-
-// sweepApology alerts the officer when the appointment is one working day
-// away, the clock runs and no extension was granted yet: the apology letter
-// and a new appointment (form 04) must go out now if the dossier will be
-// late (ND 61/2018 Art 19).
-func (s *Sweeper) sweepApology(ctx context.Context, tx *gorm.DB, now time.Time) (int, error) {
-	return s.upcoming(ctx, tx, now, 1, func(d *models.Dossier) []models.Alert {
-		if d.ExtensionCount > 0 || d.ClockState != string(ClockRunning) ||
-			s.Cal.WorkingDaysBetween(now, *d.DueAt) != 1 {
-			return nil
+		if w >= lo && !ok {
+			from, ok = maxTime(day, now), true
 		}
-		return []models.Alert{alert(d, models.AlertApologyDue, *d.DueAt, models.RecipientOfficer, now)}
-	})
+	}
+	return from, last.AddDate(0, 0, 1), ok
 }
 
-// upcoming raises build's alerts over open dossiers due from now until the
-// (days+1)-th working day after today, by the due_at index.
-func (s *Sweeper) upcoming(ctx context.Context, tx *gorm.DB, now time.Time, days int,
-	build func(*models.Dossier) []models.Alert) (int, error) {
-	until := s.Cal.AddWorkingDays(now, days+1)
-	next := func(ctx context.Context, tx *gorm.DB, after uint64) ([]models.Dossier, error) {
-		return models.OpenDueBetween(ctx, tx, now, until, after, sweepBatch)
+// maxTime returns the later of a and b.
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	return raise(ctx, tx, next, build)
-}
-
-// sweepStepOverdue alerts the officer of every open dossier whose current
-// step is past its own deadline.
-func (s *Sweeper) sweepStepOverdue(ctx context.Context, tx *gorm.DB, now time.Time) (int, error) {
-	next := func(ctx context.Context, tx *gorm.DB, after uint64) ([]models.Dossier, error) {
-		return models.OpenStepsDueBefore(ctx, tx, now, after, sweepBatch)
-	}
-	return raise(ctx, tx, next, func(d *models.Dossier) []models.Alert {
-		return []models.Alert{alert(d, models.AlertStepOverdue, *d.StepDueAt, models.RecipientOfficer, now)}
-	})
+	return b
 }
 
 // dueSoonDays returns DueSoonDays or its default.

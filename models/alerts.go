@@ -3,10 +3,10 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // AlertKind names what an alert warns about.
@@ -26,9 +26,6 @@ const (
 	RecipientManager = "manager"
 )
 
-// alertBatchSize bounds the rows of one INSERT statement.
-const alertBatchSize = 500
-
 // Alert is one deadline warning about a dossier. The unique key (dossier,
 // kind, due instant, recipient role) makes raising an alert idempotent.
 type Alert struct {
@@ -45,26 +42,6 @@ type Alert struct {
 	AcknowledgedBy *uint
 }
 
-// alertConflict is the unique key an alert is raised once under.
-var alertConflict = clause.OnConflict{
-	Columns:   []clause.Column{{Name: "dossier_id"}, {Name: "kind"}, {Name: "due_at"}, {Name: "recipient_role"}},
-	DoNothing: true,
-}
-
-// InsertAlerts inserts the alerts not raised yet and returns how many were
-// new; an alert whose (dossier, kind, due instant, recipient role) exists is
-// skipped. The IDs of the given alerts are not reliable afterwards.
-func InsertAlerts(ctx context.Context, tx *gorm.DB, alerts []Alert) (int, error) {
-	if len(alerts) == 0 {
-		return 0, nil
-	}
-	res := tx.WithContext(ctx).Clauses(alertConflict).CreateInBatches(&alerts, alertBatchSize)
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: insert alerts: %w", res.Error)
-	}
-	return int(res.RowsAffected), nil
-}
-
 // ListAlerts returns a board's alerts, oldest first.
 func ListAlerts(ctx context.Context, tx *gorm.DB, boardID uint) ([]Alert, error) {
 	var out []Alert
@@ -72,29 +49,6 @@ func ListAlerts(ctx context.Context, tx *gorm.DB, boardID uint) ([]Alert, error)
 		return nil, fmt.Errorf("store: list alerts: %w", err)
 	}
 	return out, nil
-}
-
-// OpenDueBetween returns up to limit open dossiers with from <= due_at <
-// before (no lower bound when from is zero) and id > afterID, by id: one
-// keyset page over the partial index idx_dossiers_open_due. On SQLite
-// instants compare as text, so pass them in the zone the due dates were
-// written in.
-func OpenDueBetween(ctx context.Context, tx *gorm.DB, from, before time.Time, afterID uint64, limit int) ([]Dossier, error) {
-	q := tx.WithContext(ctx).Where("finished_at IS NULL AND due_at IS NOT NULL AND due_at < ? AND id > ?", before, afterID)
-	if !from.IsZero() {
-		q = q.Where("due_at >= ?", from)
-	}
-	var out []Dossier
-	if err := q.Order("id").Limit(limit).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("store: open dossiers due: %w", err)
-	}
-	return out, nil
-}
-
-// OpenDueBefore returns up to limit open dossiers due before before with
-// id > afterID, by id (see OpenDueBetween).
-func OpenDueBefore(ctx context.Context, tx *gorm.DB, before time.Time, afterID uint64, limit int) ([]Dossier, error) {
-	return OpenDueBetween(ctx, tx, time.Time{}, before, afterID, limit)
 }
 
 // OpenStepsDueBefore returns up to limit open dossiers whose current step
@@ -109,4 +63,66 @@ func OpenStepsDueBefore(ctx context.Context, tx *gorm.DB, before time.Time, afte
 		return nil, fmt.Errorf("store: open steps due: %w", err)
 	}
 	return out, nil
+}
+
+// AlertRange selects the open dossiers one kind of alert is raised for:
+// those whose appointment (or, with Step, current step deadline) falls in
+// [DueFrom, DueBefore). On SQLite instants compare as text, so pass them in
+// the zone the due dates were written in.
+type AlertRange struct {
+	Kind      AlertKind
+	Roles     []string  // one alert per recipient role
+	DueFrom   time.Time // zero: no lower bound
+	DueBefore time.Time
+	Step      bool // the step deadline (step_due_at) instead of the appointment (due_at)
+	Apology   bool // only running clocks never extended
+}
+
+// RaiseAlerts inserts, in one statement over the partial index of the due
+// column, the alerts of r not raised yet, stamped raisedAt, and returns how
+// many were new. Its cost follows the dossiers in range, not those open.
+func RaiseAlerts(ctx context.Context, tx *gorm.DB, r AlertRange, raisedAt time.Time) (int, error) {
+	col := "due_at"
+	if r.Step {
+		col = "step_due_at"
+	}
+	args := []any{string(r.Kind), raisedAt.UTC()}
+	roles := make([]string, len(r.Roles))
+	for i, role := range r.Roles {
+		roles[i] = "SELECT CAST(? AS VARCHAR(16)) AS role"
+		args = append(args, role)
+	}
+	where := fmt.Sprintf("d.finished_at IS NULL AND d.%[1]s IS NOT NULL AND d.%[1]s < ?", col)
+	args = append(args, r.DueBefore)
+	if !r.DueFrom.IsZero() {
+		where += fmt.Sprintf(" AND d.%s >= ?", col)
+		args = append(args, r.DueFrom)
+	}
+	if r.Apology {
+		where += " AND d.extension_count = 0 AND d.clock_state = 'running'"
+	}
+	sql := fmt.Sprintf(`INSERT INTO alerts (board_id, dossier_id, kind, due_at, step_state, recipient_role,
+	assignee_id, raised_at)
+SELECT d.board_id, d.id, ?, d.%s, d.step_state, r.role, d.assignee_id, ?
+FROM dossiers d CROSS JOIN (%s) r
+WHERE %s
+ON CONFLICT (dossier_id, kind, due_at, recipient_role) DO NOTHING`, col, strings.Join(roles, " UNION ALL "), where)
+	res := tx.WithContext(ctx).Exec(sql, args...)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: raise %s alerts: %w", r.Kind, res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// MarkOverdue stamps at on every open dossier past its appointment at that
+// instant and not yet marked, and returns how many it marked. An event that
+// moves the appointment past its own instant clears the mark
+// (SaveTransition); a finished dossier keeps it.
+func MarkOverdue(ctx context.Context, tx *gorm.DB, at time.Time) (int, error) {
+	res := tx.WithContext(ctx).Exec(`UPDATE dossiers SET overdue_at = ?
+		WHERE finished_at IS NULL AND due_at IS NOT NULL AND due_at < ? AND overdue_at IS NULL`, at, at)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: mark overdue: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
 }

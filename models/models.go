@@ -44,6 +44,7 @@ type User struct {
 	FullName     string `gorm:"size:255"`
 	Role         string `gorm:"size:16;not null"`
 	Department   string `gorm:"size:128"`
+	Email        string `gorm:"size:255;not null;default:''"` // where email notifications go; empty: none
 	PasswordHash string `gorm:"size:255"`
 	Active       bool   `gorm:"not null;default:true"`
 	CreatedAt    time.Time
@@ -103,7 +104,9 @@ type Dossier struct {
 	StepDueAt     *time.Time
 
 	FinishedAt *time.Time
-	Outcome    string `gorm:"size:16"`
+	Outcome    string     `gorm:"size:16"`
+	EndState   string     `gorm:"size:64;not null;default:''"` // the state the dossier finished in (refused, withdrawn, …)
+	OverdueAt  *time.Time // when a sweep first found the open dossier past its appointment
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }

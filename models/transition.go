@@ -14,7 +14,14 @@ import (
 var transitionColumns = []string{"state", "version", "received_at", "clock_state", "clock_started_at", "due_at",
 	"original_due_at", "paused_at", "remaining_days", "paused_days", "paused_seconds", "supplement_count",
 	"extension_count", "step_state", "step_started_at", "step_due_at", "assignee_id", "finished_at", "outcome",
-	"updated_at"}
+	"end_state", "updated_at"}
+
+// overdueCleared reports whether the transition of d at ev.At clears the
+// overdue mark: the dossier stays open with no appointment, or one not yet
+// passed.
+func overdueCleared(d *Dossier, ev *DossierEvent) bool {
+	return d.FinishedAt == nil && (d.DueAt == nil || !d.DueAt.Before(ev.At))
+}
 
 // SaveTransition writes a dossier's new state and its history row,
 // together or not at all, if and only if the stored row still has version
@@ -22,6 +29,8 @@ var transitionColumns = []string{"state", "version", "received_at", "clock_state
 // it is one statement, an UPDATE … RETURNING feeding the INSERT, atomic on
 // its own; elsewhere two statements, which the caller must run in a
 // transaction. It returns ErrStale when another change got there first.
+// The overdue mark is cleared in the same statement when the event moved
+// the appointment past its instant, and otherwise kept as stored.
 func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent) error {
 	d.UpdatedAt = time.Now().UTC()
 	ev.CreatedAt = d.UpdatedAt
@@ -35,6 +44,12 @@ func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *
 	if res.RowsAffected == 0 {
 		return ErrStale
 	}
+	if overdueCleared(d, ev) {
+		if err := db.WithContext(ctx).Model(d).Update("overdue_at", nil).Error; err != nil {
+			return fmt.Errorf("store: clear overdue mark of dossier %d: %w", d.ID, err)
+		}
+		d.OverdueAt = nil
+	}
 	return InsertEvent(ctx, db, ev)
 }
 
@@ -47,7 +62,7 @@ const transitionSQL = `WITH upd AS (
 		due_at = $6, original_due_at = $7, paused_at = $8, remaining_days = $9, paused_days = $10,
 		paused_seconds = $11, supplement_count = $12, extension_count = $13, step_state = $14,
 		step_started_at = $15, step_due_at = $16, assignee_id = $17, finished_at = $18, outcome = $19,
-		updated_at = $20
+		updated_at = $20, end_state = $39, overdue_at = CASE WHEN $40::boolean THEN NULL ELSE overdue_at END
 	WHERE id = $21 AND version = $22
 	RETURNING id)
 INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
@@ -64,6 +79,7 @@ func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev
 		d.StepStartedAt, d.StepDueAt, d.AssigneeID, d.FinishedAt, d.Outcome, d.UpdatedAt, d.ID, prev,
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At,
 		ev.Comment, ev.StepState, ev.StepDueAt, ev.StepOutcome, ev.DueAt, ev.Outcome, ev.Data, ev.CreatedAt,
+		d.EndState, overdueCleared(d, ev),
 	).Scan(&ids).Error
 	if err != nil {
 		return fmt.Errorf("store: save transition of dossier %d: %w", d.ID, err)
@@ -72,5 +88,8 @@ func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev
 		return ErrStale
 	}
 	ev.ID = ids[0]
+	if overdueCleared(d, ev) {
+		d.OverdueAt = nil
+	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
 )
 
 // Text is a label in Vietnamese (with full diacritics) and English.
@@ -169,4 +170,25 @@ type OneStop struct {
 	CodeFormat   string              `yaml:"code_format" json:"code_format"` // e.g. "V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX"
 	CodeBasis    Basis               `yaml:"code_basis" json:"code_basis"`
 	OutcomeBasis Basis               `yaml:"outcome_basis" json:"outcome_basis"`
+	// Notify names, per notification kind, the events that notify the
+	// investor (in-app and by email); none when absent.
+	Notify      map[models.NotificationKind][]Event `yaml:"notify,omitempty" json:"notify,omitempty"`
+	NotifyBasis Basis                               `yaml:"notify_basis,omitempty" json:"notify_basis,omitempty"`
+	notifyLine  int
+}
+
+// NotifyKinds lists the kinds the notify section may name.
+var NotifyKinds = []models.NotificationKind{models.NotifyReceived, models.NotifySupplement,
+	models.NotifyAppointmentMoved, models.NotifyResultReady}
+
+// NotifyKind returns the kind of notification event sends the investor.
+func (o OneStop) NotifyKind(event Event) (models.NotificationKind, bool) {
+	for kind, events := range o.Notify {
+		for _, e := range events {
+			if e == event {
+				return kind, true
+			}
+		}
+	}
+	return "", false
 }

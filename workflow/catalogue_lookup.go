@@ -197,3 +197,15 @@ func extensionLimit(x *Extension, period deadlines.Period) *deadlines.Period {
 	}
 	return limit
 }
+
+// definesEvent reports whether some version of some procedure defines event.
+func (c *Catalogue) definesEvent(event Event) bool {
+	for _, p := range c.Procedures {
+		for _, v := range p.Versions {
+			if _, ok := v.Event(event); ok {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -93,15 +93,19 @@ type Input struct {
 	Attachments []AttachmentInput
 	Extension   *ExtensionInput
 	AssigneeID  *uint
+	// Quiet suppresses the investor's notifications (a historical import).
+	Quiet bool
 }
 
 // Fire applies event to dossier d as actor at instant at: it checks the
 // role, the transition and the guards, applies the clock effect and writes
 // the dossier (only if its version is unchanged) and exactly one history
-// row. tx must be a transaction, except on PostgreSQL for an event without
-// attachments, where the write is a single statement and the pool itself
-// will do (models.SingleStatementTransitions). On error d is left untouched
-// and nothing of this event is committed once the caller rolls back.
+// row, and the investor's notifications when the one-stop rules say the
+// event notifies. tx must be a transaction, except on PostgreSQL for an
+// event without attachments that notifies no one (see single), where the
+// write is a single statement and the pool itself will do. On error d is
+// left untouched and nothing of this event is committed once the caller
+// rolls back.
 func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event Event, actor Actor,
 	at time.Time, in Input) (*models.DossierEvent, error) {
 	at = at.In(deadlines.Location) // every stored instant in one zone: SQLite compares them as text
@@ -125,11 +129,39 @@ func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event
 		return nil, fromStore(err, d.Code)
 	}
 	ev := e.historyRow(v, def, &nd, to, actor, at, in, data)
+	if d.FinishedAt == nil && nd.FinishedAt != nil {
+		nd.EndState = string(to)
+	}
 	if err := e.write(ctx, tx, &nd, d.Version, ev, in.Attachments); err != nil {
+		return nil, err
+	}
+	if err := e.notify(ctx, tx, &nd, ev, in); err != nil {
 		return nil, err
 	}
 	*d = nd
 	return ev, nil
+}
+
+// notify enqueues the investor's notifications of ev through tx, in the
+// event's transaction, when the one-stop rules name the event.
+func (e *Engine) notify(ctx context.Context, tx *gorm.DB, d *models.Dossier, ev *models.DossierEvent, in Input) error {
+	kind, ok := e.cat.OneStop.NotifyKind(Event(ev.Event))
+	if !ok || in.Quiet {
+		return nil
+	}
+	_, err := models.EnqueueEventNotifications(ctx, tx, d, ev, kind, ev.At)
+	return err
+}
+
+// single reports whether firing event with in writes one statement only on
+// db, so that it needs no explicit transaction: PostgreSQL, no attachments
+// and no notification.
+func (e *Engine) single(db *gorm.DB, event Event, in Input) bool {
+	if len(in.Attachments) > 0 || !models.SingleStatementTransitions(db) {
+		return false
+	}
+	_, notifies := e.cat.OneStop.NotifyKind(event)
+	return !notifies || in.Quiet
 }
 
 // resolve finds the dossier's bound version and the event's definition.
@@ -253,7 +285,7 @@ func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersio
 	var d *models.Dossier
 	var ev *models.DossierEvent
 	run := func(fn func(tx *gorm.DB) error) error { return models.InTx(ctx, db, fn) }
-	if len(in.Attachments) == 0 && models.SingleStatementTransitions(db) {
+	if e.single(db, event, in) {
 		run = func(fn func(tx *gorm.DB) error) error { return fn(db) }
 	}
 	err := run(func(tx *gorm.DB) error {

@@ -100,6 +100,7 @@ func load(fsys fs.FS) (*Catalogue, Faults) {
 	oneStop, osFaults := readOneStop(fsys)
 	cat.OneStop = oneStop
 	faults = append(faults, osFaults...)
+	faults = append(faults, validateNotify(cat)...)
 	return cat, tidy(faults)
 }
 

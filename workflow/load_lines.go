@@ -161,4 +161,6 @@ func setOneStopLines(o *OneStop, root *yaml.Node) {
 	o.CutoffBasis.Line = keyLine(root, "cutoff_basis")
 	o.CodeBasis.Line = keyLine(root, "code_basis")
 	o.OutcomeBasis.Line = keyLine(root, "outcome_basis")
+	o.NotifyBasis.Line = keyLine(root, "notify_basis")
+	o.notifyLine = keyLine(root, "notify")
 }

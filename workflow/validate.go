@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,6 +37,7 @@ const (
 	FaultBadRange          = "bad_range"        // effective_until not after effective_from
 	FaultUnknownDocument   = "unknown_document" // a variant names an undefined document
 	FaultBadExpiry         = "bad_expiry"       // on_step_expiry names an event not allowed there
+	FaultBadNotify         = "bad_notify"       // notify names an unknown kind or an event no procedure defines
 )
 
 // Fields lists the report groupings (lĩnh vực) a procedure may belong to.
@@ -433,6 +435,28 @@ func validateOneStop(o OneStop, root *yaml.Node) Faults {
 	c.basis(o.CutoffBasis, lineOr(o.CutoffBasis.Line, root.Line), "cutoff_basis")
 	c.basis(o.CodeBasis, lineOr(o.CodeBasis.Line, root.Line), "code_basis")
 	c.basis(o.OutcomeBasis, lineOr(o.OutcomeBasis.Line, root.Line), "outcome_basis")
+	if len(o.Notify) > 0 {
+		c.basis(o.NotifyBasis, lineOr(o.NotifyBasis.Line, o.notifyLine), "notify_basis")
+	}
+	for kind := range o.Notify {
+		if !slices.Contains(NotifyKinds, kind) {
+			c.add(o.notifyLine, FaultBadNotify, "notify: unknown kind %q (one of %v)", kind, NotifyKinds)
+		}
+	}
+	return c.faults
+}
+
+// validateNotify checks that every event the notify section names is an
+// event of at least one procedure.
+func validateNotify(cat *Catalogue) Faults {
+	c := &checker{file: OneStopFile}
+	for kind, events := range cat.OneStop.Notify {
+		for _, e := range events {
+			if !cat.definesEvent(e) {
+				c.add(cat.OneStop.notifyLine, FaultBadNotify, "notify: %s names event %q, which no procedure defines", kind, e)
+			}
+		}
+	}
 	return c.faults
 }
 

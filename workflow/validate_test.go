@@ -69,36 +69,38 @@ func TestValidateGoodFixture(t *testing.T) {
 }
 
 // TestCheckBadFixtures runs Check on every testdata/bad/<code> fixture: it
-// must report that code, in procedures/x.yaml, on the given line, and no
-// fault of another code.
+// must report that code, in procedures/x.yaml (or the file named), on the
+// given line, and no fault of another code.
 func TestCheckBadFixtures(t *testing.T) {
 	cases := []struct {
 		code string
 		line int
+		file string
 	}{
-		{FaultBadExpiry, 15},
-		{FaultBadPeriod, 55},
-		{FaultBadRange, 50},
-		{FaultBadSupplement, 41},
-		{FaultDeadEnd, 24},
-		{FaultDuplicate, 7},
-		{FaultFinalExit, 38},
-		{FaultInitial, 50},
-		{FaultMissingCitation, 50},
-		{FaultMissingCore, 49},
-		{FaultNoRole, 32},
-		{FaultOverlapping, 60},
-		{FaultParse, 24},
-		{FaultRequired, 2},
-		{FaultStepsExceedPeriod, 64},
-		{FaultUnknownClock, 34},
-		{FaultUnknownDocument, 55},
-		{FaultUnknownField, 2},
-		{FaultUnknownGuard, 30},
-		{FaultUnknownKind, 24},
-		{FaultUnknownRole, 32},
-		{FaultUnknownState, 34},
-		{FaultUnreachableState, 28},
+		{FaultBadExpiry, 15, ""},
+		{FaultBadNotify, 10, OneStopFile},
+		{FaultBadPeriod, 55, ""},
+		{FaultBadRange, 50, ""},
+		{FaultBadSupplement, 41, ""},
+		{FaultDeadEnd, 24, ""},
+		{FaultDuplicate, 7, ""},
+		{FaultFinalExit, 38, ""},
+		{FaultInitial, 50, ""},
+		{FaultMissingCitation, 50, ""},
+		{FaultMissingCore, 49, ""},
+		{FaultNoRole, 32, ""},
+		{FaultOverlapping, 60, ""},
+		{FaultParse, 24, ""},
+		{FaultRequired, 2, ""},
+		{FaultStepsExceedPeriod, 64, ""},
+		{FaultUnknownClock, 34, ""},
+		{FaultUnknownDocument, 55, ""},
+		{FaultUnknownField, 2, ""},
+		{FaultUnknownGuard, 30, ""},
+		{FaultUnknownKind, 24, ""},
+		{FaultUnknownRole, 32, ""},
+		{FaultUnknownState, 34, ""},
+		{FaultUnreachableState, 28, ""},
 	}
 	tested := map[string]bool{}
 	for _, tc := range cases {
@@ -108,17 +110,21 @@ func TestCheckBadFixtures(t *testing.T) {
 			if len(faults) == 0 {
 				t.Fatal("Check found no fault")
 			}
+			file := tc.file
+			if file == "" {
+				file = "procedures/x.yaml"
+			}
 			found := false
 			for _, f := range faults {
 				if f.Code != tc.code {
 					t.Errorf("unexpected fault of another code: %s [%s]", f, f.Code)
 				}
-				if f.Code == tc.code && f.File == "procedures/x.yaml" && f.Line == tc.line {
+				if f.Code == tc.code && f.File == file && f.Line == tc.line {
 					found = true
 				}
 			}
 			if !found {
-				t.Errorf("want a %s fault at procedures/x.yaml:%d, got:\n%v", tc.code, tc.line, faults)
+				t.Errorf("want a %s fault at %s:%d, got:\n%v", tc.code, file, tc.line, faults)
 			}
 		})
 	}

@@ -52,7 +52,7 @@ type sweepRow struct {
 	load, first time.Duration
 	alerts      int
 	repeat      []time.Duration // sorted
-	plans       string          // the scans each sweep's first page query was planned with
+	plans       string          // the scans each sweep statement was planned with
 }
 
 // benchSweep measures deadlines.Sweeper.Run over N open dossiers of which
@@ -170,7 +170,7 @@ func benchSweepSize(ctx context.Context, eng *workflow.Engine, cfg sweepBenchCon
 		msText(row.first), row.alerts, plan.want, len(row.repeat), msText(row.repeat[0]),
 		msText(median(row.repeat)), msText(row.repeat[len(row.repeat)-1]))
 	row.plans, err = sweepPlans(ctx, db, eng)
-	fmt.Fprintf(out, "  first page plans: %s\n", row.plans)
+	fmt.Fprintf(out, "  sweep plans: %s\n", row.plans)
 	return row, err
 }
 
@@ -206,7 +206,8 @@ func loadSweepBench(ctx context.Context, db *gorm.DB, eng *workflow.Engine, open
 // (k = 1…due) is overdue when k is odd, 1 to 5 working days back, and due
 // soon when k is even, today, in 1 or in 2 working days by turns. The
 // wanted alerts follow: 2 per overdue dossier (officer and manager), 1 per
-// due soon, and 1 apology per dossier due in exactly one working day.
+// due soon, and 1 apology per dossier due in exactly one working day; one
+// notification per alert, and one overdue mark per overdue dossier.
 func newSweepPlan(cal *deadlines.Calendar, at time.Time, open, due int) sweepPlan {
 	p := sweepPlan{open: open, due: due, far: cal.AddWorkingDays(at, 60).Add(endOfDay)}
 	for j := 1; j <= 5; j++ {
@@ -219,6 +220,7 @@ func newSweepPlan(cal *deadlines.Calendar, at time.Time, open, due int) sweepPla
 		switch {
 		case k%2 == 1:
 			p.want.Overdue += 2
+			p.want.MarkedOverdue++
 		case (k/2)%3 == 1:
 			p.want.DueSoon++
 			p.want.ApologyDue++
@@ -226,6 +228,9 @@ func newSweepPlan(cal *deadlines.Calendar, at time.Time, open, due int) sweepPla
 			p.want.DueSoon++
 		}
 	}
+	// The officer (every dossier's assignee) and the manager have an
+	// address: each alert enqueues one email.
+	p.want.Notifications = p.want.Total()
 	return p
 }
 
@@ -236,9 +241,9 @@ func sweepBenchBoard(db *gorm.DB) (*models.User, error) {
 	if err := db.Create(&board).Error; err != nil {
 		return nil, err
 	}
-	officer := models.User{BoardID: &board.ID, Username: "bench.officer", FullName: "Cán bộ đo",
+	officer := models.User{BoardID: &board.ID, Username: "bench.officer", FullName: "Cán bộ đo", Email: "officer@bench.motcua.test",
 		Role: string(workflow.RoleOfficer), Active: true}
-	manager := models.User{BoardID: &board.ID, Username: "bench.manager", FullName: "Lãnh đạo đo",
+	manager := models.User{BoardID: &board.ID, Username: "bench.manager", FullName: "Lãnh đạo đo", Email: "manager@bench.motcua.test",
 		Role: string(workflow.RoleManager), Active: true}
 	if err := db.Create(&officer).Error; err != nil {
 		return nil, err
@@ -371,14 +376,14 @@ func repeatSweeps(ctx context.Context, sw *deadlines.Sweeper, runs int) ([]time.
 	return out, nil
 }
 
-// pageCapture is a silent gorm logger that keeps, as run, the first
-// dossier page query of each sweep.
+// pageCapture is a silent gorm logger that keeps, as run, the alert
+// statement of each sweep.
 type pageCapture struct {
 	logger.Interface
 	first map[string]string
 }
 
-// Trace keeps sql when it is the first page query of its sweep. Writing
+// Trace keeps sql when it is the first alert statement of its sweep. Writing
 // out every statement is slow, so a capture never runs in a timed sweep.
 func (c *pageCapture) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
 	sql, _ := fc()
@@ -387,24 +392,26 @@ func (c *pageCapture) Trace(_ context.Context, _ time.Time, fc func() (string, i
 	}
 }
 
-// pageKinds are the sweeps' page queries: due soon and apology due share one.
-var pageKinds = []string{"overdue", "due_soon", "step_overdue"}
+// pageKinds are the sweeps, one INSERT … SELECT each.
+var pageKinds = []string{"overdue", "due_soon", "apology_due", "step_overdue"}
 
-// pageKind names the sweep a dossier page query belongs to, or "".
+// pageKind names the sweep an alert statement belongs to, or "".
 func pageKind(sql string) string {
 	switch {
-	case !strings.HasPrefix(sql, `SELECT * FROM "dossiers"`):
+	case !strings.HasPrefix(sql, "INSERT INTO alerts"):
 		return ""
 	case strings.Contains(sql, "step_due_at"):
 		return "step_overdue"
-	case strings.Contains(sql, "due_at >="):
+	case strings.Contains(sql, "extension_count"):
+		return "apology_due"
+	case strings.Contains(sql, "d.due_at >="):
 		return "due_soon"
 	}
 	return "overdue"
 }
 
-// sweepPlans runs one more, untimed sweep that captures the page queries,
-// then EXPLAINs the first page of each. gorm writes the instants without
+// sweepPlans runs one more, untimed sweep that captures the alert
+// statements, then EXPLAINs each (without running it). gorm writes the instants without
 // their zone, as wall times in deadlines.Location, so the EXPLAIN runs in
 // that zone.
 func sweepPlans(ctx context.Context, db *gorm.DB, eng *workflow.Engine) (string, error) {
@@ -420,7 +427,7 @@ func sweepPlans(ctx context.Context, db *gorm.DB, eng *workflow.Engine) (string,
 		for _, k := range pageKinds {
 			var lines []string
 			if err := tx.Raw("EXPLAIN " + c.first[k]).Scan(&lines).Error; err != nil {
-				return fmt.Errorf("explain %s page: %w", k, err)
+				return fmt.Errorf("explain %s sweep: %w", k, err)
 			}
 			parts = append(parts, k+": "+scans(lines))
 		}

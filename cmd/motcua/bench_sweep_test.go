@@ -24,8 +24,9 @@ func TestBenchSweepSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 50 overdue × (officer + manager); 50 due soon, of which the 17 with
-	// k/2 ≡ 1 (mod 3) are due in exactly one working day.
-	want := deadlines.Result{Overdue: 100, DueSoon: 50, ApologyDue: 17}
+	// k/2 ≡ 1 (mod 3) are due in exactly one working day; one email per
+	// alert, and the 50 overdue dossiers marked.
+	want := deadlines.Result{Overdue: 100, DueSoon: 50, ApologyDue: 17, Notifications: 167, MarkedOverdue: 50}
 	if plan.want != want {
 		t.Fatalf("plan wants %s, want %s", plan.want, want)
 	}

@@ -32,9 +32,13 @@ Usage:
   motcua migrate               apply pending database migrations
   motcua seed-demo             load demo boards, zones and users (idempotent)
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
-  motcua sweep [--at TIME]     raise deadline alerts once, as of TIME (RFC 3339, default now)
+  motcua sweep [--at TIME] [--digest] [--deliver]
+                               raise deadline alerts and fire expired steps once, as of TIME
+                               (RFC 3339, default now); --digest also enqueues the day's digest,
+                               --deliver then sends the pending notifications
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
+  motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
 
 Environment:
   DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
@@ -44,6 +48,11 @@ Environment:
   MOTCUA_TOKEN_TTL   lifetime of a login token (default 12h)
   MOTCUA_TRUSTED_PROXIES  CIDR ranges whose X-Forwarded-For is trusted for login throttling (default none)
   MOTCUA_SWEEP_SCHEDULE   cron spec of the deadline sweeps in serve, Asia/Ho_Chi_Minh (default */5 * * * *)
+  MOTCUA_DIGEST_SCHEDULE  cron spec of the daily digest email (default 30 7 * * *)
+  MOTCUA_OUTBOX_INTERVAL  how often serve delivers pending notifications (default 5s)
+  MOTCUA_SMTP_HOST        SMTP relay; unset: notifications are logged, not sent
+  MOTCUA_SMTP_PORT, MOTCUA_SMTP_USERNAME, MOTCUA_SMTP_PASSWORD, MOTCUA_SMTP_FROM
+  MOTCUA_SMTP_TLS         starttls (default), opportunistic, tls or none
 `
 
 func main() {
@@ -72,7 +81,7 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 	case "bench":
 		return bench(args[1:], out)
 	case "sweep":
-		return sweep(args[1:], out)
+		return sweep(args[1:], out, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -136,6 +145,11 @@ func serve(out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer func() { <-sweeps.Stop().Done() }()
+	stopOutbox, err := startOutbox(db, eng, log)
+	if err != nil {
+		return err
+	}
+	defer stopOutbox()
 	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"), Handler: handlers.New(deps),
 		ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", displayURL(srv.Addr))

@@ -34,11 +34,12 @@ func fireExpiredJob(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) deadlin
 }
 
 // startSweeps schedules the sweeps on MOTCUA_SWEEP_SCHEDULE (default every
-// 5 minutes), each followed by firing expired steps, and starts them; the
-// caller stops the returned cron.
+// 5 minutes), each followed by firing expired steps, and the digest on
+// MOTCUA_DIGEST_SCHEDULE (default 07:30), and starts them; the caller stops
+// the returned cron.
 func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cron, error) {
-	c, err := deadlines.Schedule(newSweeper(db, eng),
-		env("MOTCUA_SWEEP_SCHEDULE", deadlines.DefaultSweepSchedule), log, fireExpiredJob(db, eng, log))
+	c, err := deadlines.Schedule(newSweeper(db, eng), env("MOTCUA_SWEEP_SCHEDULE", deadlines.DefaultSweepSchedule),
+		env("MOTCUA_DIGEST_SCHEDULE", deadlines.DefaultDigestSchedule), log, fireExpiredJob(db, eng, log))
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +47,18 @@ func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cro
 	return c, nil
 }
 
+// sweepFlags are the flags of the sweep subcommand.
+type sweepFlags struct {
+	now     time.Time
+	digest  bool // also enqueue the daily digest
+	deliver bool // then deliver the outbox once
+}
+
 // sweep runs every deadline sweep once, as of --at (default now), then
-// fires the events of expired steps: for catch-up after downtime, and for
-// tests.
-func sweep(args []string, out io.Writer) error {
-	now, err := sweepTime(args, out)
+// fires the events of expired steps and, when asked, enqueues the digest
+// and delivers the outbox: for catch-up after downtime, and for tests.
+func sweep(args []string, out io.Writer, log *slog.Logger) error {
+	f, err := parseSweepFlags(args, out)
 	if err != nil {
 		return err
 	}
@@ -65,33 +73,73 @@ func sweep(args []string, out io.Writer) error {
 	if err := models.CheckSchema(db); err != nil {
 		return err
 	}
-	res, err := newSweeper(db, eng).Run(context.Background(), now)
+	if err := sweepOnce(context.Background(), db, eng, f, out); err != nil {
+		return err
+	}
+	if !f.deliver {
+		return nil
+	}
+	return deliverOnce(context.Background(), db, eng, f.now, out, log)
+}
+
+// sweepOnce runs the sweeps, fires expired steps and, with --digest,
+// enqueues the digest, printing the counts.
+func sweepOnce(ctx context.Context, db *gorm.DB, eng *workflow.Engine, f sweepFlags, out io.Writer) error {
+	s := newSweeper(db, eng)
+	res, err := s.Run(ctx, f.now)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "sweep at %s: %s\n", now.In(deadlines.Location).Format(time.RFC3339), res)
-	n, err := eng.FireExpired(context.Background(), db, now)
+	fmt.Fprintf(out, "sweep at %s: %s\n", f.now.In(deadlines.Location).Format(time.RFC3339), res)
+	n, err := eng.FireExpired(ctx, db, f.now)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "expired steps fired: %d\n", n)
+	if !f.digest {
+		return nil
+	}
+	d, skipped, err := s.Digest(ctx, f.now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "digests enqueued: %d (skipped: %t)\n", d, skipped)
 	return nil
 }
 
-// sweepTime parses the sweep subcommand's flags.
-func sweepTime(args []string, out io.Writer) (time.Time, error) {
+// deliverOnce drains the outbox as of now.
+func deliverOnce(ctx context.Context, db *gorm.DB, eng *workflow.Engine, now time.Time, out io.Writer, log *slog.Logger) error {
+	w, err := newWorker(db, eng, log)
+	if err != nil {
+		return err
+	}
+	st, err := w.Drain(ctx, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "notifications sent=%d retried=%d failed=%d\n", st.Sent, st.Retried, st.Failed)
+	return nil
+}
+
+// parseSweepFlags parses the sweep subcommand's flags.
+func parseSweepFlags(args []string, out io.Writer) (sweepFlags, error) {
+	var f sweepFlags
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
 	fs.SetOutput(out)
 	at := fs.String("at", "", "the instant to sweep as of, RFC 3339 (default now), e.g. 2026-12-02T08:00:00+07:00")
+	fs.BoolVar(&f.digest, "digest", false, "also enqueue the daily digest for the date of --at")
+	fs.BoolVar(&f.deliver, "deliver", false, "then deliver the pending notifications once")
 	if err := fs.Parse(args); err != nil {
-		return time.Time{}, err
+		return f, err
 	}
+	f.now = time.Now()
 	if *at == "" {
-		return time.Now(), nil
+		return f, nil
 	}
 	now, err := time.Parse(time.RFC3339, *at)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("sweep --at: %q is not a time such as 2006-01-02T15:04:05+07:00", *at)
+		return f, fmt.Errorf("sweep --at: %q is not a time such as 2006-01-02T15:04:05+07:00", *at)
 	}
-	return now, nil
+	f.now = now
+	return f, nil
 }

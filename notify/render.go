@@ -1,0 +1,229 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/workflow"
+)
+
+// digestLimit bounds the dossiers a digest lists by code.
+const digestLimit = 50
+
+// dateLayout is how dates are written to users: dd/mm/yyyy.
+const dateLayout = "02/01/2006"
+
+// Content is a rendered notification: subject and body, each in
+// Vietnamese then English.
+type Content struct {
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// Renderer turns outbox rows into text, reading what they point to.
+type Renderer struct {
+	DB  *gorm.DB
+	Cat *workflow.Catalogue
+}
+
+// view is what a dossier notification says.
+type view struct {
+	d       *models.Dossier
+	board   *models.Board
+	proc    workflow.Text
+	comment string
+	due     *time.Time
+	step    string
+}
+
+// Render renders n.
+func (r *Renderer) Render(ctx context.Context, n *models.Notification) (Content, error) {
+	if n.Kind == models.NotifyDigest {
+		return r.digest(ctx, n)
+	}
+	v, err := r.load(ctx, n)
+	if err != nil {
+		return Content{}, err
+	}
+	return v.content(n.Kind), nil
+}
+
+// load reads the dossier, board, event or alert of n.
+func (r *Renderer) load(ctx context.Context, n *models.Notification) (*view, error) {
+	if n.DossierID == nil {
+		return nil, fmt.Errorf("notify: notification %d (%s) has no dossier", n.ID, n.Kind)
+	}
+	d, err := models.GetDossier(ctx, r.DB, *n.DossierID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := models.GetBoard(ctx, r.DB, d.BoardID)
+	if err != nil {
+		return nil, err
+	}
+	v := &view{d: d, board: b, proc: r.procedureName(d.Procedure), due: d.DueAt, step: d.StepState}
+	return v, r.loadCause(ctx, n, v)
+}
+
+// loadCause fills in what the event or alert says: the comment and the
+// appointment after the event, or the deadline the alert is about.
+func (r *Renderer) loadCause(ctx context.Context, n *models.Notification, v *view) error {
+	switch {
+	case n.EventID != nil:
+		var ev models.DossierEvent
+		if err := r.DB.WithContext(ctx).First(&ev, *n.EventID).Error; err != nil {
+			return fmt.Errorf("notify: event %d: %w", *n.EventID, err)
+		}
+		v.comment, v.due = ev.Comment, ev.DueAt
+	case n.AlertID != nil:
+		var a models.Alert
+		if err := r.DB.WithContext(ctx).First(&a, *n.AlertID).Error; err != nil {
+			return fmt.Errorf("notify: alert %d: %w", *n.AlertID, err)
+		}
+		due := a.DueAt
+		v.due, v.step = &due, a.StepState
+	}
+	return nil
+}
+
+// procedureName returns the procedure's name, or its code if unknown.
+func (r *Renderer) procedureName(code string) workflow.Text {
+	if p, err := r.Cat.Procedure(code); err == nil {
+		return p.Name
+	}
+	return workflow.Text{VI: code, EN: code}
+}
+
+// date writes t as dd/mm/yyyy in Asia/Ho_Chi_Minh, or "—".
+func date(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.In(deadlines.Location).Format(dateLayout)
+}
+
+// content writes the subject and body of kind.
+func (v *view) content(kind models.NotificationKind) Content {
+	code, due := v.d.Code, date(v.due)
+	var subjVI, subjEN, vi, en string
+	switch kind {
+	case models.NotifyReceived:
+		subjVI, subjEN = "Hồ sơ "+code+" đã được tiếp nhận", "Dossier "+code+" received"
+		vi = fmt.Sprintf("%s đã tiếp nhận hồ sơ %s (%s). Ngày hẹn trả kết quả: %s.", v.board.NameVI, code, v.proc.VI, due)
+		en = fmt.Sprintf("%s has received dossier %s (%s). Result due on %s.", boardEN(v.board), code, v.proc.EN, due)
+	case models.NotifySupplement:
+		subjVI, subjEN = "Hồ sơ "+code+" cần bổ sung", "Dossier "+code+": supplementation requested"
+		vi = fmt.Sprintf("Hồ sơ %s (%s) cần được bổ sung, hoàn thiện. Nội dung: %s", code, v.proc.VI, v.comment)
+		en = fmt.Sprintf("Dossier %s (%s) must be supplemented. Details: %s", code, v.proc.EN, v.comment)
+	case models.NotifyAppointmentMoved:
+		subjVI, subjEN = "Hồ sơ "+code+": thay đổi ngày hẹn trả kết quả", "Dossier "+code+": new appointment"
+		vi = fmt.Sprintf("%s xin lỗi vì hồ sơ %s chưa thể trả kết quả đúng hẹn. Ngày hẹn mới: %s. Lý do: %s",
+			v.board.NameVI, code, due, v.comment)
+		en = fmt.Sprintf("%s apologises: dossier %s cannot be resolved on time. New appointment: %s. Reason: %s",
+			boardEN(v.board), code, due, v.comment)
+	case models.NotifyResultReady:
+		subjVI, subjEN = "Hồ sơ "+code+" đã có kết quả", "Dossier "+code+": result ready"
+		vi = fmt.Sprintf("Hồ sơ %s (%s) đã có kết quả giải quyết. Mời quý khách nhận kết quả.", code, v.proc.VI)
+		en = fmt.Sprintf("Dossier %s (%s) has been decided. The result is ready to collect.", code, v.proc.EN)
+	default:
+		subjVI, subjEN, vi, en = v.alertText(models.AlertKind(kind))
+	}
+	return Content{Subject: subjVI + " / " + subjEN, Body: vi + "\n\n" + en + "\n\n" + v.footer()}
+}
+
+// alertText writes the staff alert kinds.
+func (v *view) alertText(kind models.AlertKind) (subjVI, subjEN, vi, en string) {
+	code, due := v.d.Code, date(v.due)
+	switch kind {
+	case models.AlertOverdue:
+		return "Hồ sơ " + code + " đã quá hạn", "Dossier " + code + " is overdue",
+			fmt.Sprintf("Hồ sơ %s (%s) đã quá hạn trả kết quả %s.", code, v.proc.VI, due),
+			fmt.Sprintf("Dossier %s (%s) is past its appointment of %s.", code, v.proc.EN, due)
+	case models.AlertDueSoon:
+		return "Hồ sơ " + code + " sắp đến hạn", "Dossier " + code + " due soon",
+			fmt.Sprintf("Hồ sơ %s (%s) đến hạn trả kết quả ngày %s.", code, v.proc.VI, due),
+			fmt.Sprintf("Dossier %s (%s) is due on %s.", code, v.proc.EN, due)
+	case models.AlertApologyDue:
+		return "Hồ sơ " + code + ": còn một ngày làm việc", "Dossier " + code + ": one working day left",
+			fmt.Sprintf("Hồ sơ %s đến hạn ngày %s. Nếu sẽ trễ hạn, cần gửi ngay văn bản xin lỗi và phiếu hẹn lại (mẫu 04).", code, due),
+			fmt.Sprintf("Dossier %s is due on %s. If it will be late, send the apology letter and a new appointment (form 04) now.", code, due)
+	default:
+		return "Hồ sơ " + code + ": bước xử lý quá hạn", "Dossier " + code + ": step overdue",
+			fmt.Sprintf("Bước %q của hồ sơ %s đã quá hạn %s.", v.step, code, due),
+			fmt.Sprintf("Step %q of dossier %s is past its deadline of %s.", v.step, code, due)
+	}
+}
+
+// footer identifies the dossier.
+func (v *view) footer() string {
+	title := v.d.Title
+	if title == "" {
+		title = v.d.ApplicantName
+	}
+	return fmt.Sprintf("Mã hồ sơ / Dossier code: %s\n%s\n%s", v.d.Code, title, v.board.NameVI)
+}
+
+// boardEN is the board's English name, or its Vietnamese one.
+func boardEN(b *models.Board) string {
+	if b.NameEN != "" {
+		return b.NameEN
+	}
+	return b.NameVI
+}
+
+// digest renders a staff member's daily digest as of rendering.
+func (r *Renderer) digest(ctx context.Context, n *models.Notification) (Content, error) {
+	if n.UserID == nil {
+		return Content{}, fmt.Errorf("notify: digest %d has no user", n.ID)
+	}
+	u, err := models.GetUser(ctx, r.DB, *n.UserID)
+	if err != nil {
+		return Content{}, err
+	}
+	lines, total, err := models.DigestLines(ctx, r.DB, u, digestLimit)
+	if err != nil {
+		return Content{}, err
+	}
+	day := strings.TrimPrefix(n.Source, "digest:")
+	if t, err := time.ParseInLocation("2006-01-02", day, deadlines.Location); err == nil {
+		day = t.Format(dateLayout)
+	}
+	return Content{
+		Subject: fmt.Sprintf("Tổng hợp hồ sơ cần xử lý ngày %s: %d cảnh báo / Daily digest %s: %d alerts", day, total, day, total),
+		Body:    digestBody(u, lines, total),
+	}, nil
+}
+
+// digestBody lists the alerts, most urgent first.
+func digestBody(u *models.User, lines []models.DigestLine, total int64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Kính gửi %s / Dear %s,\n\n", u.FullName, u.FullName)
+	fmt.Fprintf(&b, "Có %d cảnh báo chưa xác nhận / %d unacknowledged alerts:\n", total, total)
+	for _, l := range lines {
+		fmt.Fprintf(&b, "- %s  %s  %s  %s\n", l.Code, digestKind(l.Kind), l.DueAt.In(deadlines.Location).Format(dateLayout), l.Title)
+	}
+	if rest := total - int64(len(lines)); rest > 0 {
+		fmt.Fprintf(&b, "… và %d cảnh báo khác / and %d more\n", rest, rest)
+	}
+	return b.String()
+}
+
+// digestKind labels an alert kind in a digest line.
+func digestKind(k models.AlertKind) string {
+	switch k {
+	case models.AlertOverdue:
+		return "quá hạn / overdue"
+	case models.AlertDueSoon:
+		return "sắp đến hạn / due soon"
+	case models.AlertApologyDue:
+		return "cần thư xin lỗi / apology due"
+	default:
+		return "bước quá hạn / step overdue"
+	}
+}

@@ -1,0 +1,165 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/motcua/motcua/models"
+)
+
+// Defaults of the worker.
+const (
+	DefaultBatch       = 20
+	DefaultMaxAttempts = 8
+	DefaultInterval    = 5 * time.Second
+	firstRetry         = 30 * time.Second
+	maxRetry           = time.Hour
+)
+
+// Worker delivers pending email notifications: it locks a batch, sends each
+// message and records the outcome in the same transaction, so a row is
+// never taken by two workers and never lost if a process dies (its
+// transaction rolls back and the row is pending again).
+type Worker struct {
+	DB          *gorm.DB
+	Mailer      Mailer
+	Renderer    *Renderer
+	Log         *slog.Logger
+	Batch       int    // rows per transaction; 0 means DefaultBatch
+	MaxAttempts int    // attempts before a row is marked failed; 0 means DefaultMaxAttempts
+	Domain      string // Message-ID domain; "" means "motcua"
+}
+
+// Stats counts what one run did.
+type Stats struct {
+	Sent, Retried, Failed int
+}
+
+// add accumulates o into s.
+func (s *Stats) add(o Stats) { s.Sent, s.Retried, s.Failed = s.Sent+o.Sent, s.Retried+o.Retried, s.Failed+o.Failed }
+
+// Backoff is the wait before attempt n+1 after n failed attempts: 30 s,
+// doubling, at most an hour.
+func Backoff(n int) time.Duration {
+	d := firstRetry
+	for i := 1; i < n && d < maxRetry; i++ {
+		d *= 2
+	}
+	return min(d, maxRetry)
+}
+
+// Drain delivers batches due by now until none is left.
+func (w *Worker) Drain(ctx context.Context, now time.Time) (Stats, error) {
+	var total Stats
+	for {
+		s, n, err := w.runBatch(ctx, now)
+		total.add(s)
+		if err != nil || n < w.batch() || ctx.Err() != nil {
+			return total, err
+		}
+	}
+}
+
+// Run drains the outbox every interval until ctx ends, as of clock().
+func (w *Worker) Run(ctx context.Context, interval time.Duration, clock func() time.Time) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		s, err := w.Drain(ctx, clock())
+		if err != nil && ctx.Err() == nil {
+			w.Log.Error("notification delivery failed", "err", err)
+		}
+		if s != (Stats{}) {
+			w.Log.Info("notifications delivered", "sent", s.Sent, "retried", s.Retried, "failed", s.Failed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// runBatch claims, sends and marks one batch in one transaction; it returns
+// the batch size. When ctx ends it stops sending but still commits what was
+// sent, on a context of its own, so that nothing sent is sent again.
+func (w *Worker) runBatch(ctx context.Context, now time.Time) (Stats, int, error) {
+	var s Stats
+	var n int
+	dbCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	err := models.InTx(dbCtx, w.DB, func(tx *gorm.DB) error {
+		rows, err := models.ClaimNotifications(dbCtx, tx, now, w.batch())
+		if err != nil {
+			return err
+		}
+		n = len(rows)
+		for i := range rows {
+			if ctx.Err() != nil {
+				break
+			}
+			if err := w.deliver(ctx, tx.WithContext(dbCtx), &rows[i], now, &s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s, n, err
+}
+
+// deliver renders and sends one row and records the outcome through tx.
+func (w *Worker) deliver(ctx context.Context, tx *gorm.DB, n *models.Notification, now time.Time, s *Stats) error {
+	err := w.send(ctx, n)
+	if err == nil {
+		s.Sent++
+		return models.MarkNotificationSent(tx.Statement.Context, tx, n, now)
+	}
+	if ctx.Err() != nil {
+		return nil // shutting down: the row stays pending
+	}
+	var next *time.Time
+	if n.Attempts+1 < w.maxAttempts() {
+		t := now.Add(Backoff(n.Attempts + 1))
+		next = &t
+		s.Retried++
+	} else {
+		s.Failed++
+	}
+	w.Log.Warn("notification not delivered", "notification", n.ID, "attempt", n.Attempts+1, "err", err)
+	return models.MarkNotificationRetry(tx.Statement.Context, tx, n, err, next)
+}
+
+// send renders n and hands it to the mailer.
+func (w *Worker) send(ctx context.Context, n *models.Notification) error {
+	c, err := w.Renderer.Render(ctx, n)
+	if err != nil {
+		return err
+	}
+	return w.Mailer.Send(ctx, Message{NotificationID: n.ID, To: n.Email, Subject: c.Subject, Text: c.Body,
+		MessageID: fmt.Sprintf("notification-%d@%s", n.ID, w.domain())})
+}
+
+func (w *Worker) batch() int {
+	if w.Batch > 0 {
+		return w.Batch
+	}
+	return DefaultBatch
+}
+
+func (w *Worker) maxAttempts() int {
+	if w.MaxAttempts > 0 {
+		return w.MaxAttempts
+	}
+	return DefaultMaxAttempts
+}
+
+func (w *Worker) domain() string {
+	if w.Domain != "" {
+		return w.Domain
+	}
+	return "motcua"
+}
