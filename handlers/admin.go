@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strconv"
@@ -172,6 +173,18 @@ func adminOptText(field string, s *string, required bool, limit int) (*string, e
 	}
 	v, err := adminText(field, *s, required, limit)
 	return &v, err
+}
+
+// adminEmail checks an optional email address (where notifications go).
+func adminEmail(s string) (string, error) {
+	s, err := adminText("email", s, false, 255)
+	if err != nil || s == "" {
+		return s, err
+	}
+	if a, perr := mail.ParseAddress(s); perr != nil || a.Address != s {
+		return "", badParam("email", "địa chỉ email không hợp lệ", "email is not a valid address such as ten@bql.gov.vn")
+	}
+	return s, nil
 }
 
 // duplicate maps a store duplicate to 409 duplicate naming the field.
@@ -399,6 +412,7 @@ type adminUserRequest struct {
 	Role       string `json:"role"`
 	BoardID    *uint  `json:"board_id"`
 	Department string `json:"department"`
+	Email      string `json:"email"`
 	Password   string `json:"password"`
 }
 
@@ -439,6 +453,9 @@ func (h *adminAPI) validateUser(c echo.Context, req adminUserRequest) (models.Us
 	if u.Department, err = adminText("department", req.Department, false, 128); err != nil {
 		return u, err
 	}
+	if u.Email, err = adminEmail(req.Email); err != nil {
+		return u, err
+	}
 	role, err := parseAdminRole(req.Role)
 	if err != nil {
 		return u, err
@@ -467,6 +484,7 @@ func (h *adminAPI) validateUser(c echo.Context, req adminUserRequest) (models.Us
 type adminUserPatchRequest struct {
 	FullName   *string `json:"full_name"`
 	Department *string `json:"department"`
+	Email      *string `json:"email"`
 	Role       *string `json:"role"`
 	Active     *bool   `json:"active"`
 	Password   *string `json:"password"`
@@ -499,6 +517,13 @@ func (h *adminAPI) patchUser(c echo.Context) error {
 	}
 	if p.Department, err = adminOptText("department", req.Department, false, 128); err != nil {
 		return err
+	}
+	if req.Email != nil {
+		email, err := adminEmail(*req.Email)
+		if err != nil {
+			return err
+		}
+		p.Email = &email
 	}
 	self := CurrentUser(c) != nil && CurrentUser(c).ID == id
 	if req.Role != nil {

@@ -130,6 +130,15 @@ func TestAdminEndpoints(t *testing.T) {
 				`{"full_name":"x"}`, 404, "not_found", "id"},
 			{"global admin edits any user", root, "PATCH", fmt.Sprintf("/api/v1/admin/users/%d", bggOfficer),
 				`{"department":"Phòng Môi trường"}`, 200, `"department":"Phòng Môi trường"`, ""},
+			{"user with an email", hbiAdmin, "POST", "/api/v1/admin/users",
+				`{"username":"hbi.manager2","role":"manager","email":"quanly@bqlhb.gov.vn","password":"mat-khau-du-dai"}`,
+				201, `"email":"quanly@bqlhb.gov.vn"`, ""},
+			{"bad email", hbiAdmin, "POST", "/api/v1/admin/users",
+				`{"username":"hbi.y","role":"officer","email":"not an address","password":"mat-khau-du-dai"}`, 400, "invalid_email", "email"},
+			{"set an email", root, "PATCH", fmt.Sprintf("/api/v1/admin/users/%d", bggOfficer),
+				`{"email":"canbo@bqlbg.gov.vn"}`, 200, `"email":"canbo@bqlbg.gov.vn"`, ""},
+			{"bad email in a patch", root, "PATCH", fmt.Sprintf("/api/v1/admin/users/%d", bggOfficer),
+				`{"email":"canbo@"}`, 400, "invalid_email", "email"},
 			{"global admin lists by board", root, "GET", fmt.Sprintf("/api/v1/admin/users?board_id=%d", bgg), "", 200, `"username":"bgg.officer"`, ""},
 		}
 		for _, s := range steps {

@@ -73,11 +73,12 @@ type userJSON struct {
 	Role       string `json:"role"`
 	BoardID    *uint  `json:"board_id"`
 	Department string `json:"department"`
+	Email      string `json:"email"`
 }
 
 func toUserJSON(u *models.User) userJSON {
 	return userJSON{ID: u.ID, Username: u.Username, FullName: u.FullName, Role: u.Role,
-		BoardID: u.BoardID, Department: u.Department}
+		BoardID: u.BoardID, Department: u.Department, Email: u.Email}
 }
 
 // formatTime writes t as RFC 3339 in Vietnam's time zone (+07:00).

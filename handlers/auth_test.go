@@ -251,7 +251,7 @@ func checkLoginOK(t *testing.T, e *env, r response) {
 		t.Fatalf("expires_at %v, want %s", r.body["expires_at"], want)
 	}
 	user, _ := r.body["user"].(map[string]any)
-	if got := strings.Join(keys(user), ","); got != "board_id,department,full_name,id,role,username" {
+	if got := strings.Join(keys(user), ","); got != "board_id,department,email,full_name,id,role,username" {
 		t.Fatalf("user keys %s", got)
 	}
 	var stored []models.APIToken

@@ -53,6 +53,7 @@ type dossierJSON struct {
 	SupplementCount  int              `json:"supplement_count"`
 	ExtensionCount   int              `json:"extension_count"`
 	Step             *stepJSON        `json:"step,omitempty"`
+	OverdueSince     *string          `json:"overdue_since"` // when a sweep first found it past its appointment
 	FinishedAt       *string          `json:"finished_at"`
 	Outcome          *string          `json:"outcome"`
 	AllowedEvents    []workflow.Event `json:"allowed_events"`
@@ -94,7 +95,7 @@ func (h *dossierAPI) render(d *models.Dossier, board string, role workflow.Role)
 		Variant: d.Variant, Channel: string(d.Channel), Title: d.Title, ApplicantName: d.ApplicantName, State: d.State,
 		Version: d.Version, SubmittedAt: rfc3339(d.SubmittedAt), ReceivedAt: optTime(d.ReceivedAt), DueAt: optTime(d.DueAt),
 		OriginalDueAt: optTime(d.OriginalDueAt), ClockState: d.ClockState, SupplementCount: d.SupplementCount,
-		ExtensionCount: d.ExtensionCount, FinishedAt: optTime(d.FinishedAt), Outcome: optString(d.Outcome),
+		ExtensionCount: d.ExtensionCount, OverdueSince: optTime(d.OverdueAt), FinishedAt: optTime(d.FinishedAt), Outcome: optString(d.Outcome),
 		AllowedEvents: h.eng.Allowed(d, role)}
 	if out.AllowedEvents == nil {
 		out.AllowedEvents = []workflow.Event{}

@@ -176,6 +176,7 @@ func InsertUser(ctx context.Context, tx *gorm.DB, u *User) error {
 type UserPatch struct {
 	FullName     *string
 	Department   *string
+	Email        *string
 	Role         *string
 	Active       *bool
 	PasswordHash *string
@@ -190,6 +191,9 @@ func UpdateUser(ctx context.Context, tx *gorm.DB, id uint, p UserPatch, now time
 	}
 	if p.Department != nil {
 		set["department"] = *p.Department
+	}
+	if p.Email != nil {
+		set["email"] = *p.Email
 	}
 	if p.Role != nil {
 		set["role"] = *p.Role

@@ -71,7 +71,7 @@ var notificationConflict = clause.OnConflict{
 }
 
 // userRecipient and mailRecipient build the Recipient column.
-func userRecipient(id uint) string      { return "user:" + strconv.FormatUint(uint64(id), 10) }
+func userRecipient(id uint) string     { return "user:" + strconv.FormatUint(uint64(id), 10) }
 func mailRecipient(addr string) string { return "mailto:" + addr }
 
 // EnqueueEventNotifications writes, through tx, the investor's notifications
@@ -305,4 +305,15 @@ func DigestLines(ctx context.Context, db *gorm.DB, user *User, limit int) ([]Dig
 		return nil, 0, fmt.Errorf("store: digest lines: %w", err)
 	}
 	return out, total, nil
+}
+
+// UnreadNotifications counts a user's unread in-app notifications.
+func UnreadNotifications(ctx context.Context, db *gorm.DB, userID uint) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Model(&Notification{}).
+		Where("user_id = ? AND channel = ? AND read_at IS NULL", userID, NotifyInApp).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: unread notifications: %w", err)
+	}
+	return n, nil
 }

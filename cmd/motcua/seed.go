@@ -151,6 +151,7 @@ func seedUsers(tx *gorm.DB, b *models.Board) (map[workflow.Role]*models.User, er
 	for _, r := range demoRoles {
 		u := models.User{BoardID: &b.ID, Username: strings.ToLower(b.Code) + "." + string(r), FullName: demoNames[r],
 			Role: string(r), PasswordHash: hash, Active: true}
+		u.Email = u.Username + "@demo.motcua.test" // a reserved domain: the demo never mails anyone real
 		if r == workflow.RoleOfficer {
 			u.Department = "Bộ phận Một cửa / One-stop desk"
 		}
