@@ -115,14 +115,14 @@ type dashboardRow struct {
 }
 
 // dashboard answers GET /dashboard: open, due soon and overdue dossiers,
-// and this month's on-time rate, by procedure and by officer.
+// and this month's on-time rate, by procedure, by department and by officer.
 func (h *managerAPI) dashboard(c echo.Context) error {
 	actor, _ := CurrentActor(c)
 	now := h.now().In(deadlines.Location)
 	soon := deadlines.EndOfDay(h.eng.Calendar().AddWorkingDays(now, DueSoonDays))
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, deadlines.Location)
 	out := map[string]any{"at": rfc3339(now), "month": month.Format("2006-01"), "due_soon_days": DueSoonDays}
-	for _, group := range []string{"procedure", "officer"} {
+	for _, group := range []string{"procedure", "department", "officer"} {
 		rows, err := models.Dashboard(c.Request().Context(), h.db, actor.BoardID, group, now, soon, month)
 		if err != nil {
 			return err

@@ -114,6 +114,11 @@ func assertDashboard(t *testing.T, f *apiFixture) {
 			Early      int      `json:"early"`
 			OnTimeRate *float64 `json:"on_time_rate"`
 		} `json:"by_procedure"`
+		ByDepartment []struct {
+			Key   string `json:"key"`
+			Open  int    `json:"open"`
+			Early int    `json:"early"`
+		} `json:"by_department"`
 		ByOfficer []struct{} `json:"by_officer"`
 	}
 	if status := f.call(t, f.tokens["hbi.leader"], "GET", "/api/v1/dashboard", nil, &dash); status != 200 || len(dash.ByProcedure) != 2 {
@@ -125,6 +130,14 @@ func assertDashboard(t *testing.T, f *apiFixture) {
 	}
 	if union.Key != "union-registration" || union.Open != 0 || union.Early != 1 || union.OnTimeRate == nil || *union.OnTimeRate != 1 {
 		t.Fatalf("union-registration row %+v", union)
+	}
+	open, early := 0, 0
+	for _, d := range dash.ByDepartment {
+		open, early = open+d.Open, early+d.Early
+	}
+	if len(dash.ByDepartment) == 0 || open != cp.Open+union.Open || early != cp.Early+union.Early {
+		t.Fatalf("by_department %+v does not add up to the procedures' %d open, %d early", dash.ByDepartment,
+			cp.Open+union.Open, cp.Early+union.Early)
 	}
 	var bad apiError
 	if status := f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/dashboard", nil, &bad); status != 403 {

@@ -84,18 +84,26 @@ type DashboardRow struct {
 
 // Dashboard counts, per group, the open dossiers (received, not finished),
 // those due before soon and those overdue at now, and the dossiers finished
-// since monthStart by outcome. groupBy is "procedure" or "officer". On
+// since monthStart by outcome. groupBy is "procedure", "department" (of the
+// assigned officer; "" when unassigned) or "officer". On
 // SQLite instants compare as text: pass them in Asia/Ho_Chi_Minh, the zone
 // the engine stores.
 func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, now, soon, monthStart time.Time) ([]DashboardRow, error) {
 	key, dept, join := "dossiers.procedure", "''", ""
-	if groupBy == "officer" {
+	switch groupBy {
+	case "officer":
 		key, dept = "COALESCE(users.username, '')", "COALESCE(users.department, '')"
+		join = "LEFT JOIN users ON users.id = dossiers.assignee_id"
+	case "department":
+		key = "COALESCE(users.department, '')"
 		join = "LEFT JOIN users ON users.id = dossiers.assignee_id"
 	}
 	q := db.WithContext(ctx).Table("dossiers").Group(key)
 	if join != "" {
-		q = q.Joins(join).Group(dept)
+		q = q.Joins(join)
+	}
+	if dept != "''" {
+		q = q.Group(dept)
 	}
 	var rows []DashboardRow
 	err := q.Select(key+` AS group_key, `+dept+` AS department,

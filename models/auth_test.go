@@ -92,3 +92,23 @@ func TestLoginFailureStore(t *testing.T) {
 		}
 	})
 }
+
+// TestPruneLoginFailures: only failures before the cut-off go.
+func TestPruneLoginFailures(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		for _, at := range []time.Time{now.Add(-48 * time.Hour), now.Add(-25 * time.Hour), now.Add(-time.Hour)} {
+			if err := models.RecordLoginFailure(ctx, db, "hbi.officer", "10.0.0.1", at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := models.PruneLoginFailures(ctx, db, now.Add(-24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := models.CountLoginFailures(ctx, db, "hbi.officer", "10.0.0.1", now.Add(-72*time.Hour))
+		if err != nil || c.Account != 1 || c.Address != 1 {
+			t.Fatalf("after pruning: %+v %v, want the one recent failure", c, err)
+		}
+	})
+}

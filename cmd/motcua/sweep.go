@@ -33,13 +33,25 @@ func fireExpiredJob(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) deadlin
 	}
 }
 
+// loginFailureRetention is how long failed sign-ins are kept: far longer
+// than the throttling window, for an administrator looking into attacks.
+const loginFailureRetention = 24 * time.Hour
+
+// pruneJob is the scheduled job that deletes old failed sign-ins, so that
+// the table stays small.
+func pruneJob(db *gorm.DB) deadlines.Job {
+	return func(ctx context.Context, now time.Time) error {
+		return models.PruneLoginFailures(ctx, db, now.Add(-loginFailureRetention))
+	}
+}
+
 // startSweeps schedules the sweeps on MOTCUA_SWEEP_SCHEDULE (default every
 // 5 minutes), each followed by firing expired steps, and the digest on
-// MOTCUA_DIGEST_SCHEDULE (default 07:30), and starts them; the caller stops
-// the returned cron.
+// MOTCUA_DIGEST_SCHEDULE (default 07:30), and starts them; each sweep also
+// prunes old failed sign-ins. The caller stops the returned cron.
 func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cron, error) {
 	c, err := deadlines.Schedule(newSweeper(db, eng), env("MOTCUA_SWEEP_SCHEDULE", deadlines.DefaultSweepSchedule),
-		env("MOTCUA_DIGEST_SCHEDULE", deadlines.DefaultDigestSchedule), log, fireExpiredJob(db, eng, log))
+		env("MOTCUA_DIGEST_SCHEDULE", deadlines.DefaultDigestSchedule), log, fireExpiredJob(db, eng, log), pruneJob(db))
 	if err != nil {
 		return nil, err
 	}
