@@ -40,7 +40,9 @@ type Stats struct {
 }
 
 // add accumulates o into s.
-func (s *Stats) add(o Stats) { s.Sent, s.Retried, s.Failed = s.Sent+o.Sent, s.Retried+o.Retried, s.Failed+o.Failed }
+func (s *Stats) add(o Stats) {
+	s.Sent, s.Retried, s.Failed = s.Sent+o.Sent, s.Retried+o.Retried, s.Failed+o.Failed
+}
 
 // Backoff is the wait before attempt n+1 after n failed attempts: 30 s,
 // doubling, at most an hour.
@@ -113,7 +115,7 @@ func (w *Worker) runBatch(ctx context.Context, now time.Time) (Stats, int, error
 
 // deliver renders and sends one row and records the outcome through tx.
 func (w *Worker) deliver(ctx context.Context, tx *gorm.DB, n *models.Notification, now time.Time, s *Stats) error {
-	err := w.send(ctx, n)
+	err := w.send(ctx, tx, n)
 	if err == nil {
 		s.Sent++
 		return models.MarkNotificationSent(tx.Statement.Context, tx, n, now)
@@ -133,9 +135,15 @@ func (w *Worker) deliver(ctx context.Context, tx *gorm.DB, n *models.Notificatio
 	return models.MarkNotificationRetry(tx.Statement.Context, tx, n, err, next)
 }
 
-// send renders n and hands it to the mailer.
-func (w *Worker) send(ctx context.Context, n *models.Notification) error {
-	c, err := w.Renderer.Render(ctx, n)
+// send renders n through tx and hands it to the mailer. Rendering reads
+// through the claiming transaction, not Renderer.DB: on SQLite the pool has
+// a single connection, which the transaction holds, so a read through
+// Renderer.DB would wait for the transaction's timeout, roll it back after
+// the message went out and send it again on every run.
+func (w *Worker) send(ctx context.Context, tx *gorm.DB, n *models.Notification) error {
+	r := *w.Renderer
+	r.DB = tx
+	c, err := r.Render(tx.Statement.Context, n)
 	if err != nil {
 		return err
 	}
