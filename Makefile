@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-short lint bench check-config clean
+.PHONY: build run test test-office test-short lint bench check-config clean
 
 ## build: compile the motcua binary into bin/
 build:
@@ -15,10 +15,15 @@ run: build
 	./$(BIN) seed-demo
 	./$(BIN) serve
 
-## test: vet and the whole suite with the race detector, on SQLite and PostgreSQL
+## test: vet and the whole suite with the race detector, on SQLite and PostgreSQL, then test-office
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -skip '^TestXLSXInLibreOffice$$' $(PKGS)
+	$(MAKE) --no-print-directory test-office
+
+## test-office: open the Biểu 06 workbook in LibreOffice Calc (headless) and find its total (needs libreoffice-calc)
+test-office:
+	MOTCUA_REQUIRE_OFFICE=1 $(GO) test -count=1 -run '^TestXLSXInLibreOffice$$' ./reports/
 
 ## lint: formatting and vet
 lint:

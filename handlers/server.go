@@ -79,6 +79,7 @@ func routes(e *echo.Echo, d Deps) {
 	registerAttachments(api, d, RequireAuth(d))
 	registerAdmin(api, d, RequireAuth(d))
 	registerManager(api, d, RequireAuth(d))
+	registerReports(api, d, RequireAuth(d))
 	registerNotifications(api, d, RequireAuth(d))
 }
 

@@ -1,6 +1,6 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
-// `sweep` and `bench`.
+// `sweep`, `report` and `bench`.
 package main
 
 import (
@@ -36,6 +36,11 @@ Usage:
                                raise deadline alerts and fire expired steps once, as of TIME
                                (RFC 3339, default now); --digest also enqueues the day's digest,
                                --deliver then sends the pending notifications
+  motcua report --period P [--board B] [--format json|csv|xlsx] [--out FILE]
+                               Biểu số 06/VPCP/KSTT (the reform report) for board B (its code, e.g. HBI;
+                               default every board) and period P: 2024, 2024-H1, 2024-Q3, 2024-11 or
+                               FROM..TO (YYYY-MM-DD or dd/mm/yyyy); to standard output or FILE (the format
+                               defaults to FILE's extension, else json)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
@@ -82,6 +87,8 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 		return bench(args[1:], out)
 	case "sweep":
 		return sweep(args[1:], out, log)
+	case "report":
+		return report(args[1:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
