@@ -15,9 +15,8 @@ run: build
 	./$(BIN) seed-demo
 	./$(BIN) serve
 
-## test: vet and the whole suite with the race detector, on SQLite and PostgreSQL, then test-office
-test:
-	$(GO) vet $(PKGS)
+## test: lint (gofmt, vet) and the whole suite with the race detector, on SQLite and PostgreSQL, then test-office
+test: lint
 	$(GO) test -race -count=1 -skip '^TestXLSXInLibreOffice$$' $(PKGS)
 	$(MAKE) --no-print-directory test-office
 
