@@ -57,6 +57,9 @@ type dossierJSON struct {
 	FinishedAt       *string          `json:"finished_at"`
 	Outcome          *string          `json:"outcome"`
 	AllowedEvents    []workflow.Event `json:"allowed_events"`
+	// InvestmentKind is what approving the dossier does to its investment
+	// project (issue, adjust, terminate): approve then needs `investment`.
+	InvestmentKind string `json:"investment_kind,omitempty"`
 }
 
 type stepJSON struct {
@@ -96,7 +99,7 @@ func (h *dossierAPI) render(d *models.Dossier, board string, role workflow.Role)
 		Version: d.Version, SubmittedAt: rfc3339(d.SubmittedAt), ReceivedAt: optTime(d.ReceivedAt), DueAt: optTime(d.DueAt),
 		OriginalDueAt: optTime(d.OriginalDueAt), ClockState: d.ClockState, SupplementCount: d.SupplementCount,
 		ExtensionCount: d.ExtensionCount, OverdueSince: optTime(d.OverdueAt), FinishedAt: optTime(d.FinishedAt), Outcome: optString(d.Outcome),
-		AllowedEvents: h.eng.Allowed(d, role)}
+		AllowedEvents: h.eng.Allowed(d, role), InvestmentKind: string(h.eng.InvestmentKind(d))}
 	if out.AllowedEvents == nil {
 		out.AllowedEvents = []workflow.Event{}
 	}
@@ -163,6 +166,7 @@ type eventRequest struct {
 		NewDueDate    string `json:"new_due_date"`
 		ApologyLetter string `json:"apology_letter"`
 	} `json:"extension"`
+	Investment *investmentRequest `json:"investment"` // with approve of an investment-certificate dossier
 }
 
 // input validates the request and turns it into the engine's input.
@@ -183,6 +187,13 @@ func (r *eventRequest) input() (workflow.Input, error) {
 		}
 		in.Extension = &workflow.ExtensionInput{Reason: r.Extension.Reason, NewDueDate: due,
 			ApologyLetter: r.Extension.ApologyLetter}
+	}
+	if r.Investment != nil {
+		inv, err := r.Investment.input()
+		if err != nil {
+			return in, err
+		}
+		in.Investment = inv
 	}
 	return in, nil
 }

@@ -22,6 +22,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0003_idempotency", Migrate: migrate0003, Rollback: rollback0003},
 		{ID: "0004_alerts", Migrate: migrate0004, Rollback: rollback0004},
 		{ID: "0005_notifications", Migrate: migrate0005, Rollback: rollback0005},
+		{ID: "0006_investment", Migrate: migrate0006, Rollback: rollback0006},
 	}
 }
 

@@ -2,8 +2,10 @@
 // management board: Biểu số 06/VPCP/KSTT (TT 01/2020/TT-VPCP), "Tình hình,
 // kết quả giải quyết thủ tục hành chính", one row per procedure grouped by
 // field with subtotals and a total, the narrative sentence boards publish
-// from it, and the "progress and results" indicators of Decision
-// 766/QĐ-TTg (2022).
+// from it, the "progress and results" indicators of Decision
+// 766/QĐ-TTg (2022), and the investment statistics (projects issued,
+// adjusted and terminated, and those valid at the period's end, with their
+// registered capital written as boards write it).
 //
 // Every figure is computed strictly as of the end of the reporting period:
 // events after its last day are ignored, so a past period's numbers do not

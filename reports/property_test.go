@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
 	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // propertySeed fixes the random histories; it is logged so a failure can
@@ -161,7 +162,7 @@ func (w *walker) step(t *testing.T, db *gorm.DB, eng *workflow.Engine) {
 		return
 	}
 	c := w.pick(cands)
-	got, _, err := eng.Apply(context.Background(), db, w.d.ID, w.d.Version, c.event, actor(c.role), w.next, w.input(eng, c.event))
+	got, _, err := eng.Apply(context.Background(), db, w.d.ID, w.d.Version, c.event, actor(c.role), w.next, w.input(t, db, eng, c.event))
 	var de *workflow.Error
 	switch {
 	case err == nil:
@@ -222,10 +223,15 @@ func weight(ev workflow.Event) float64 {
 	return 5
 }
 
-// input gives every event a reason, and extensions a new appointment one
-// to five working days after the current one.
-func (w *walker) input(eng *workflow.Engine, ev workflow.Event) workflow.Input {
+// input gives every event a reason, extensions a new appointment one to
+// five working days after the current one, and the approval of a new
+// investment project its data (adjustments and terminations name no
+// existing project: they are refused and skipped).
+func (w *walker) input(t *testing.T, db *gorm.DB, eng *workflow.Engine, ev workflow.Event) workflow.Input {
 	in := workflow.Input{Comment: "Lý do / reason"}
+	if ev == workflow.EventApprove {
+		in.Investment = workflowtest.Decision(t, db, eng, w.d).Investment
+	}
 	if ev == workflow.EventExtend && w.d.DueAt != nil {
 		in.Extension = &workflow.ExtensionInput{Reason: "Cần thêm thời gian / more time", ApologyLetter: "form-04.pdf",
 			NewDueDate: eng.Calendar().AddWorkingDays(*w.d.DueAt, 1+w.rng.Intn(5))}

@@ -92,6 +92,11 @@ type Variant struct {
 	// code → days); 0 means the step is not timed for this variant (it does
 	// not occur, e.g. no consultation for a permit extension).
 	StepDays map[State]int `yaml:"step_days,omitempty" json:"step_days,omitempty"`
+	// Investment, if set, is what approving a dossier of this variant does
+	// to its investment project (issue, adjust or terminate): the approve
+	// event then requires the project's data (Input.Investment) and records
+	// it for the investment statistics.
+	Investment models.InvestmentKind `yaml:"investment,omitempty" json:"investment,omitempty"`
 }
 
 // Document is one paper of the dossier (thành phần hồ sơ).

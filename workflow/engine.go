@@ -93,6 +93,10 @@ type Input struct {
 	Attachments []AttachmentInput
 	Extension   *ExtensionInput
 	AssigneeID  *uint
+	// Investment is the project an investment-certificate decision issues,
+	// adjusts or terminates: required with approve when the dossier's
+	// variant has an investment outcome, refused with anything else.
+	Investment *InvestmentInput
 	// Quiet suppresses the investor's notifications (a historical import).
 	Quiet bool
 }
@@ -101,11 +105,12 @@ type Input struct {
 // role, the transition and the guards, applies the clock effect and writes
 // the dossier (only if its version is unchanged) and exactly one history
 // row, and the investor's notifications when the one-stop rules say the
-// event notifies. tx must be a transaction, except on PostgreSQL for an
-// event without attachments that notifies no one (see single), where the
-// write is a single statement and the pool itself will do. On error d is
-// left untouched and nothing of this event is committed once the caller
-// rolls back.
+// event notifies, and the investment project and record of an
+// investment-certificate decision. tx must be a transaction, except on
+// PostgreSQL for an event without attachments or investment outcome that
+// notifies no one (see single), where the write is a single statement and
+// the pool itself will do. On error d is left untouched and nothing of this
+// event is committed once the caller rolls back.
 func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event Event, actor Actor,
 	at time.Time, in Input) (*models.DossierEvent, error) {
 	at = at.In(deadlines.Location) // every stored instant in one zone: SQLite compares them as text
@@ -124,9 +129,16 @@ func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event
 	if err := e.checkGuards(ctx, tx, v, def, &nd, in); err != nil {
 		return nil, err
 	}
+	inv, err := e.prepareInvestment(ctx, tx, &nd, event, in.Investment, at)
+	if err != nil {
+		return nil, err
+	}
 	data, err := e.applyClock(v, def, &nd, at, in)
 	if err != nil {
 		return nil, fromStore(err, d.Code)
+	}
+	if inv != nil {
+		data["investment"] = inv.summary()
 	}
 	ev := e.historyRow(v, def, &nd, to, actor, at, in, data)
 	if d.FinishedAt == nil && nd.FinishedAt != nil {
@@ -134,6 +146,11 @@ func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event
 	}
 	if err := e.write(ctx, tx, &nd, d.Version, ev, in.Attachments); err != nil {
 		return nil, err
+	}
+	if inv != nil {
+		if err := e.writeInvestment(ctx, tx, &nd, inv, at); err != nil {
+			return nil, err
+		}
 	}
 	if err := e.notify(ctx, tx, &nd, ev, in); err != nil {
 		return nil, err
@@ -154,10 +171,10 @@ func (e *Engine) notify(ctx context.Context, tx *gorm.DB, d *models.Dossier, ev 
 }
 
 // single reports whether firing event with in writes one statement only on
-// db, so that it needs no explicit transaction: PostgreSQL, no attachments
-// and no notification.
+// db, so that it needs no explicit transaction: PostgreSQL, no attachments,
+// no investment outcome and no notification.
 func (e *Engine) single(db *gorm.DB, event Event, in Input) bool {
-	if len(in.Attachments) > 0 || !models.SingleStatementTransitions(db) {
+	if len(in.Attachments) > 0 || in.Investment != nil || !models.SingleStatementTransitions(db) {
 		return false
 	}
 	_, notifies := e.cat.OneStop.NotifyKind(event)
@@ -277,9 +294,10 @@ func closeIfFinal(v *Version, nd *models.Dossier, to State, at time.Time) {
 // Apply loads dossier id, fires event and commits. If expectVersion is not
 // zero and the stored version differs, it returns a stale-version conflict
 // without writing. When the write is a single statement (PostgreSQL, no
-// attachments) no explicit transaction is needed: the optimistic lock in
-// that statement already makes the change all-or-nothing, and the
-// transition costs two round trips instead of five.
+// attachments, no investment outcome, no notification) no explicit
+// transaction is needed: the optimistic lock in that statement already
+// makes the change all-or-nothing, and the transition costs two round
+// trips instead of five.
 func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersion int, event Event,
 	actor Actor, at time.Time, in Input) (*models.Dossier, *models.DossierEvent, error) {
 	var d *models.Dossier

@@ -239,7 +239,7 @@ func runLifecycle(t *testing.T, db *gorm.DB, eng *workflow.Engine, board uint, l
 			t.Fatalf("step %d %s: due %q state %s, want %q %s", i, s.event, day(d.DueAt), d.State, s.wantDue, s.state)
 		}
 	}
-	d = fire(t, db, eng, d, "approve", "leader", decided, workflow.Input{})
+	d = fire(t, db, eng, d, "approve", "leader", decided, workflowtest.Decision(t, db, eng, d))
 	if d.Outcome != string(want) || d.FinishedAt == nil || d.ClockState != string(deadlines.ClockStopped) {
 		t.Fatalf("decided %s: outcome %q finished %v clock %s, want %s", decided, d.Outcome, d.FinishedAt, d.ClockState, want)
 	}

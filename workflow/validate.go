@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
 )
 
 // Fault codes reported by Check. Each has a broken fixture under
@@ -38,6 +39,7 @@ const (
 	FaultUnknownDocument   = "unknown_document" // a variant names an undefined document
 	FaultBadExpiry         = "bad_expiry"       // on_step_expiry names an event not allowed there
 	FaultBadNotify         = "bad_notify"       // notify names an unknown kind or an event no procedure defines
+	FaultBadInvestment     = "bad_investment"   // a variant's investment outcome is not issue / adjust / terminate
 )
 
 // Fields lists the report groupings (lĩnh vực) a procedure may belong to.
@@ -167,7 +169,7 @@ func (c *checker) variants(v *Version) {
 }
 
 // variantRefs checks that a variant's documents and step overrides name
-// defined documents and states.
+// defined documents and states, and that its investment outcome is known.
 func (c *checker) variantRefs(v *Version, vr *Variant) {
 	for _, d := range vr.Documents {
 		if !hasDocument(v, d) {
@@ -181,6 +183,10 @@ func (c *checker) variantRefs(v *Version, vr *Variant) {
 		if vr.StepDays[s] < 0 {
 			c.add(vr.Line, FaultBadPeriod, "variant %s: step_days of %s must not be negative", vr.Code, s)
 		}
+	}
+	if vr.Investment != "" && !vr.Investment.Valid() {
+		c.add(vr.Line, FaultBadInvestment, "variant %s: investment %q is not one of %v", vr.Code, vr.Investment,
+			models.InvestmentKinds)
 	}
 }
 

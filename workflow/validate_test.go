@@ -78,6 +78,7 @@ func TestCheckBadFixtures(t *testing.T) {
 		file string
 	}{
 		{FaultBadExpiry, 15, ""},
+		{FaultBadInvestment, 55, ""},
 		{FaultBadNotify, 10, OneStopFile},
 		{FaultBadPeriod, 55, ""},
 		{FaultBadRange, 50, ""},

@@ -96,7 +96,11 @@ func playScript(ctx context.Context, tx *gorm.DB, eng *workflow.Engine, b *model
 			return err
 		}
 		when = at
-		if _, err := eng.Fire(ctx, tx, d, name, demoActor(eng, d, name, users), at, demoInput(eng, name, at)); err != nil {
+		in, err := demoInput(ctx, tx, eng, d, name, at)
+		if err != nil {
+			return err
+		}
+		if _, err := eng.Fire(ctx, tx, d, name, demoActor(eng, d, name, users), at, in); err != nil {
 			return fmt.Errorf("%s at %s: %w", name, at.Format("02/01/2006 15:04"), err)
 		}
 	}
@@ -181,8 +185,31 @@ func userActor(u *models.User) workflow.Actor {
 	return workflow.Actor{UserID: &u.ID, Role: workflow.Role(u.Role), BoardID: *u.BoardID, Name: u.FullName}
 }
 
-// demoInput gives each event the comment or extension it needs.
-func demoInput(eng *workflow.Engine, ev workflow.Event, at time.Time) workflow.Input {
+// demoInput gives each event the comment, extension or investment project it needs.
+func demoInput(ctx context.Context, tx *gorm.DB, eng *workflow.Engine, d *models.Dossier, ev workflow.Event,
+	at time.Time) (workflow.Input, error) {
+	if ev == workflow.EventApprove && eng.InvestmentKind(d) == models.InvestmentIssue {
+		inv, err := demoProject(ctx, tx, d)
+		return workflow.Input{Investment: inv}, err
+	}
+	return demoComment(eng, ev, at), nil
+}
+
+// demoProject is the foreign-invested project a demo issue approves, in the
+// board's first zone, coded after the dossier's daily sequence.
+func demoProject(ctx context.Context, tx *gorm.DB, d *models.Dossier) (*workflow.InvestmentInput, error) {
+	var zone models.Zone
+	if err := tx.WithContext(ctx).Where("board_id = ?", d.BoardID).Order("id").First(&zone).Error; err != nil {
+		return nil, fmt.Errorf("seed: a zone for the demo project: %w", err)
+	}
+	foreign := true
+	return &workflow.InvestmentInput{ProjectCode: "DEMO-" + d.Code[strings.LastIndex(d.Code, ".")+1:],
+		Name: "Dự án sản xuất của " + d.ApplicantName, ZoneID: &zone.ID, Foreign: &foreign,
+		Capital: "12500000", Currency: string(models.CurrencyUSD)}, nil
+}
+
+// demoComment gives each event the comment or extension it needs.
+func demoComment(eng *workflow.Engine, ev workflow.Event, at time.Time) workflow.Input {
 	switch ev {
 	case workflow.EventRequestSupplement:
 		return workflow.Input{Comment: "Đề nghị bổ sung bản vẽ và giấy tờ pháp lý / please supplement the drawings and legal papers"}
