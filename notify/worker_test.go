@@ -20,6 +20,7 @@ import (
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/notify/notifytest"
 	"github.com/motcua/motcua/workflow"
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
@@ -101,7 +102,7 @@ func (f *fixture) worker(m notify.Mailer) *notify.Worker {
 }
 
 // smtpMailer is a mailer to srv without TLS.
-func smtpMailer(t testing.TB, srv *smtpServer) *notify.SMTPMailer {
+func smtpMailer(t testing.TB, srv *notifytest.Server) *notify.SMTPMailer {
 	t.Helper()
 	m, err := notify.NewSMTPMailer(notify.SMTPConfig{Host: "127.0.0.1", Port: srv.Port, From: "motcua@bql.test",
 		TLS: "none", Timeout: 10 * time.Second})
@@ -146,7 +147,7 @@ func TestWorkerSendsEmail(t *testing.T) {
 		if n.Status != models.NotificationPending || n.Email != "hoso@dn.test" || n.Kind != models.NotifyReceived {
 			t.Fatalf("enqueued %+v", n)
 		}
-		srv := newSMTPServer(t, nil)
+		srv := notifytest.NewServer(t, nil)
 		w := f.worker(smtpMailer(t, srv))
 		now := at(t, "2026-11-16 09:05")
 		drain(t, w, now, notify.Stats{Sent: 1})
@@ -159,7 +160,7 @@ func TestWorkerSendsEmail(t *testing.T) {
 		if m.From != "motcua@bql.test" || !slices.Equal(m.To, []string{"hoso@dn.test"}) {
 			t.Fatalf("envelope from %q to %v, want motcua@bql.test to [hoso@dn.test]", m.From, m.To)
 		}
-		p := parseMail(t, m)
+		p := notifytest.Parse(t, m)
 		want := "Hồ sơ " + d.Code + " đã được tiếp nhận / Dossier " + d.Code + " received"
 		if p.Subject != want {
 			t.Errorf("subject %q, want %q", p.Subject, want)
@@ -199,10 +200,10 @@ func TestWorkerSendsEmail(t *testing.T) {
 
 // rejectFirst returns an onData hook that answers 451 to the first n
 // messages and accepts the rest (n < 0: rejects all).
-func rejectFirst(n int) func(sentMail) error {
+func rejectFirst(n int) func(notifytest.Mail) error {
 	var mu sync.Mutex
 	seen := 0
-	return func(sentMail) error {
+	return func(notifytest.Mail) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen++
@@ -227,7 +228,7 @@ func TestWorkerRetriesWithBackoff(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
 		_, n := f.received(t, "hoso@dn.test", at(t, "2026-11-16 08:30"))
-		srv := newSMTPServer(t, rejectFirst(2))
+		srv := notifytest.NewServer(t, rejectFirst(2))
 		w := f.worker(smtpMailer(t, srv))
 		now := at(t, "2026-11-16 09:05")
 		check := func(when string, status string, attempts int, next time.Time) models.Notification {
@@ -265,7 +266,7 @@ func TestWorkerRetriesWithBackoff(t *testing.T) {
 
 		// Gives up after MaxAttempts.
 		_, n2 := f.received(t, "other@dn.test", at(t, "2026-11-17 08:30"))
-		refusing := newSMTPServer(t, rejectFirst(-1))
+		refusing := notifytest.NewServer(t, rejectFirst(-1))
 		w2 := f.worker(smtpMailer(t, refusing))
 		w2.MaxAttempts = 2
 		start := at(t, "2026-11-17 09:05")
@@ -321,7 +322,7 @@ func TestWorkerSkipLockedPostgres(t *testing.T) {
 	// overlapping; the server records how many messages were in flight at once.
 	var flightMu sync.Mutex
 	inFlight, maxInFlight := 0, 0
-	srv := newSMTPServer(t, func(sentMail) error {
+	srv := notifytest.NewServer(t, func(notifytest.Mail) error {
 		flightMu.Lock()
 		inFlight++
 		maxInFlight = max(maxInFlight, inFlight)
@@ -365,7 +366,7 @@ func TestWorkerSkipLockedPostgres(t *testing.T) {
 	t.Logf("sent per worker: %d, %d, %d; at most %d in flight", stats[0].Sent, stats[1].Sent, stats[2].Sent, maxInFlight)
 	seen := map[string]int{}
 	for _, m := range srv.Mails() {
-		p := parseMail(t, m)
+		p := notifytest.Parse(t, m)
 		seen[p.MessageID]++
 		if to, ok := want[p.MessageID]; !ok || !slices.Equal(m.To, []string{to}) {
 			t.Errorf("message %s to %v: not one of the rows, or the wrong recipient (want %s)", p.MessageID, m.To, to)

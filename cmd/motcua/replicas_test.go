@@ -22,6 +22,7 @@ import (
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/notify/notifytest"
 	"github.com/motcua/motcua/workflow"
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
@@ -101,7 +102,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 	}
 
 	hold := &holdNext{}
-	srv := newSMTPServer(t, hold.onData)
+	srv := notifytest.NewServer(t, hold.onData)
 	t.Cleanup(hold.release)
 	var replicas []*replica
 	for i := range 3 {
@@ -121,7 +122,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 	for i := range 6 {
 		f.dossier(t, overdueDossier, f.cal().AddWorkingDays(f.today, -(1+i%5)), 100+i)
 	}
-	var held sentMail
+	var held notifytest.Mail
 	select {
 	case held = <-hold.held:
 	case <-time.After(20 * time.Second):
@@ -138,7 +139,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 	}
 	victim.kill(t)
 	hold.release()
-	heldID := parseMail(t, held).MessageID
+	heldID := notifytest.Parse(t, held).MessageID
 	t.Logf("%s phase 2: killed replica %d while it sent %s", since(start), victim.n, heldID)
 
 	// 3. More work for the survivors.
@@ -337,7 +338,7 @@ func (r *replica) logTail() string {
 type holdNext struct {
 	mu       sync.Mutex
 	armed    bool
-	held     chan sentMail
+	held     chan notifytest.Mail
 	released chan struct{}
 	once     sync.Once
 }
@@ -345,7 +346,7 @@ type holdNext struct {
 func (h *holdNext) arm() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.armed, h.held, h.released = true, make(chan sentMail, 1), make(chan struct{})
+	h.armed, h.held, h.released = true, make(chan notifytest.Mail, 1), make(chan struct{})
 }
 
 // release lets the held message go (refused); it may be called more than once.
@@ -358,7 +359,7 @@ func (h *holdNext) release() {
 	}
 }
 
-func (h *holdNext) onData(m sentMail) error {
+func (h *holdNext) onData(m notifytest.Mail) error {
 	h.mu.Lock()
 	if !h.armed {
 		h.mu.Unlock()
@@ -558,7 +559,7 @@ func outboxKeys(rows []outboxRow) []string {
 // waitSettled polls (30 s at most) until the alerts and email rows are
 // those expected, every row is sent and the SMTP server has as many
 // messages as there are rows.
-func (f *replicaFixture) waitSettled(t *testing.T, srv *smtpServer, phase string) {
+func (f *replicaFixture) waitSettled(t *testing.T, srv *notifytest.Server, phase string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -634,7 +635,7 @@ func (f *replicaFixture) checkOutbox(t *testing.T) []outboxRow {
 // checkDelivered: the SMTP server got each row's Message-ID exactly once,
 // addressed to the row's recipient, and nothing else; the message the
 // killed replica was sending was delivered by another.
-func checkDelivered(t *testing.T, srv *smtpServer, rows []outboxRow, heldID, victim string) {
+func checkDelivered(t *testing.T, srv *notifytest.Server, rows []outboxRow, heldID, victim string) {
 	t.Helper()
 	want := map[string]string{}
 	for _, r := range rows {
@@ -643,7 +644,7 @@ func checkDelivered(t *testing.T, srv *smtpServer, rows []outboxRow, heldID, vic
 	got := map[string]int{}
 	senders := map[string]int{}
 	for _, m := range srv.Mails() {
-		id := parseMail(t, m).MessageID
+		id := notifytest.Parse(t, m).MessageID
 		got[id]++
 		senders[m.From]++
 		if to, ok := want[id]; !ok || !slices.Equal(m.To, []string{to}) {

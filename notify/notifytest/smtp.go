@@ -1,4 +1,7 @@
-package notify_test
+// Package notifytest gives tests a real SMTP server (github.com/emersion/go-smtp)
+// in the test process, which records the messages the notification worker
+// sends, and a parser for them.
+package notifytest
 
 import (
 	"bytes"
@@ -16,35 +19,35 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// sentMail is one message an smtpServer received: the envelope and the raw data.
-type sentMail struct {
+// Mail is one message a Server received: the envelope and the raw data.
+type Mail struct {
 	From string   // MAIL FROM
 	To   []string // RCPT TO, in order
 	Data []byte   // the message as sent after DATA
 }
 
-// smtpServer is an in-process SMTP server (github.com/emersion/go-smtp) on
+// Server is an in-process SMTP server (github.com/emersion/go-smtp) on
 // 127.0.0.1 that records every message it accepts. onData, when set, sees
 // each message once its data is read and before it is accepted: an error
 // rejects it (an *smtp.SMTPError is sent as is) and the message is not
 // recorded.
-type smtpServer struct {
+type Server struct {
 	Port int
 
 	mu     sync.Mutex
-	mails  []sentMail
+	mails  []Mail
 	datas  int // DATA commands seen, accepted or not
-	onData func(m sentMail) error
+	onData func(m Mail) error
 }
 
-// newSMTPServer starts a server closed when the test ends.
-func newSMTPServer(t testing.TB, onData func(m sentMail) error) *smtpServer {
+// NewServer starts a server, closed when the test ends; onData may be nil.
+func NewServer(t testing.TB, onData func(m Mail) error) *Server {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &smtpServer{Port: l.Addr().(*net.TCPAddr).Port, onData: onData}
+	s := &Server{Port: l.Addr().(*net.TCPAddr).Port, onData: onData}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
 	srv.Domain = "smtp.test"
 	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
@@ -56,14 +59,14 @@ func newSMTPServer(t testing.TB, onData func(m sentMail) error) *smtpServer {
 }
 
 // Mails returns a copy of the messages accepted so far.
-func (s *smtpServer) Mails() []sentMail {
+func (s *Server) Mails() []Mail {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]sentMail(nil), s.mails...)
+	return append([]Mail(nil), s.mails...)
 }
 
 // DataCommands is how many messages were offered, accepted or not.
-func (s *smtpServer) DataCommands() int {
+func (s *Server) DataCommands() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.datas
@@ -71,7 +74,7 @@ func (s *smtpServer) DataCommands() int {
 
 // smtpSession is one SMTP connection.
 type smtpSession struct {
-	s    *smtpServer
+	s    *Server
 	from string
 	to   []string
 }
@@ -86,7 +89,7 @@ func (c *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m := sentMail{From: c.from, To: append([]string(nil), c.to...), Data: b}
+	m := Mail{From: c.from, To: append([]string(nil), c.to...), Data: b}
 	c.s.mu.Lock()
 	c.s.datas++
 	hook := c.s.onData
@@ -102,16 +105,16 @@ func (c *smtpSession) Data(r io.Reader) error {
 	return nil
 }
 
-// parsed is a received message's headers, decoded, and its text body.
-type parsed struct {
+// Parsed is a received message's headers, decoded, and its text body.
+type Parsed struct {
 	Header    mail.Header
 	Subject   string // RFC 2047 decoded
 	MessageID string // with its angle brackets
 	Body      string // transfer-decoded
 }
 
-// parseMail reads m's data as an RFC 5322 message.
-func parseMail(t testing.TB, m sentMail) parsed {
+// Parse reads m's data as an RFC 5322 message.
+func Parse(t testing.TB, m Mail) Parsed {
 	t.Helper()
 	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
 	if err != nil {
@@ -137,5 +140,5 @@ func parseMail(t testing.TB, m sentMail) parsed {
 	if err != nil {
 		t.Fatalf("body: %v\n%s", err, m.Data)
 	}
-	return parsed{Header: msg.Header, Subject: subject, MessageID: msg.Header.Get("Message-Id"), Body: string(body)}
+	return Parsed{Header: msg.Header, Subject: subject, MessageID: msg.Header.Get("Message-Id"), Body: string(body)}
 }
