@@ -2,11 +2,12 @@ package reports
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -113,56 +114,72 @@ const otherField = "khac"
 // totalName labels the total row.
 var totalName = workflow.Text{VI: "Tổng cộng", EN: "Total"}
 
-// counts is one procedure's row of the aggregate query.
+// counts are one procedure's figures, for a board or summed over boards.
 type counts struct {
-	BoardID    uint   `gorm:"column:board_id"`
-	Proc       string `gorm:"column:proc"`
-	Handled    int    `gorm:"column:handled"`
-	Rcv        int    `gorm:"column:rcv"`
-	RcvOnline  int    `gorm:"column:rcv_online"`
-	RcvOffline int    `gorm:"column:rcv_offline"`
-	Carried    int    `gorm:"column:carried"`
-	Res        int    `gorm:"column:res"`
-	ResEarly   int    `gorm:"column:res_early"`
-	ResOnTime  int    `gorm:"column:res_on_time"`
-	ResLate    int    `gorm:"column:res_late"`
-	Prog       int    `gorm:"column:prog"`
-	Overdue    int    `gorm:"column:prog_overdue"`
-	Within     int    `gorm:"column:prog_within"`
-	Withdrawn  int    `gorm:"column:wd"`
-	Refused    int    `gorm:"column:rf"`
-	Good       int    `gorm:"column:good"`
-	Multi      int    `gorm:"column:multi"`
+	Handled, Rcv, RcvOnline, RcvOffline, Carried int
+	Res, ResEarly, ResOnTime, ResLate            int
+	Prog, Overdue, Within                        int
+	Withdrawn, Refused                           int
+	Good, Multi                                  int // Decision 766: on time (less Multi), asked to supplement more than once
 }
 
-// aggregateSQL sums the facts of each group; good is the Decision 766
-// numerator: resolved early or on time, or in progress within the
-// deadline, unless requested to supplement more than once.
-const aggregateSQL = `SELECT %s, COUNT(*) AS handled,
-	SUM(rcv) AS rcv, SUM(rcv_online) AS rcv_online, SUM(rcv_offline) AS rcv_offline, SUM(carried) AS carried,
-	SUM(res) AS res, SUM(res_early) AS res_early, SUM(res_on_time) AS res_on_time, SUM(res_late) AS res_late,
-	SUM(prog) AS prog, SUM(prog_overdue) AS prog_overdue,
-	SUM(CASE WHEN prog = 1 AND prog_overdue = 0 THEN 1 ELSE 0 END) AS prog_within,
-	SUM(wd) AS wd, SUM(rf) AS rf, SUM(multi) AS multi,
-	SUM(CASE WHEN multi = 1 THEN 0 WHEN res = 1 THEN res_early + res_on_time WHEN prog_overdue = 1 THEN 0 ELSE 1 END) AS good
-FROM (%s) f GROUP BY %s`
+// add counts a row of factsSQL. Its resolved dossiers ended refused or
+// withdrawn as the catalogue says of its end state. Any outcome other than
+// early or on time (none in practice) counts as late. Good, the Decision
+// 766 numerator, is the dossiers resolved early or on time plus those in
+// progress within the deadline; a row asked to supplement more than once
+// is a single dossier (lookupSQL) and is late or overdue whatever else.
+func (c *counts) add(f fact, refused, withdrawn bool) {
+	prog := f.Handled - f.Res
+	c.Handled += f.Handled
+	c.Rcv += f.Rcv
+	c.Carried += f.Handled - f.Rcv
+	switch models.Channel(f.Channel) {
+	case models.ChannelOnline:
+		c.RcvOnline += f.Rcv
+	case models.ChannelDirect, models.ChannelPostal:
+		c.RcvOffline += f.Rcv
+	}
+	c.Res += f.Res
+	good := prog - f.Overdue
+	switch deadlines.Outcome(f.Outcome) {
+	case deadlines.Early:
+		c.ResEarly += f.Res
+		good += f.Res
+	case deadlines.OnTime:
+		c.ResOnTime += f.Res
+		good += f.Res
+	default:
+		c.ResLate += f.Res
+	}
+	c.Prog += prog
+	c.Overdue += f.Overdue
+	c.Within += prog - f.Overdue
+	if refused {
+		c.Refused += f.Res
+	}
+	if withdrawn {
+		c.Withdrawn += f.Res
+	}
+	if f.Multi > 0 {
+		good = 0
+	}
+	c.Good += good
+	c.Multi += f.Multi
+}
 
-// aggregate runs the facts query grouped by keys ("proc" or "board_id, proc").
-func aggregate(ctx context.Context, db *gorm.DB, q Query, keys string) ([]counts, error) {
-	if err := q.check(); err != nil {
-		return nil, err
-	}
-	var out []counts
-	sql := fmt.Sprintf(aggregateSQL, keys, facts(q), keys)
-	if err := db.WithContext(ctx).Raw(sql, boundArgs(q)).Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("reports: count dossiers for %s: %w", q.Period, err)
-	}
-	return out, nil
+// plus adds two procedures' counts.
+func (c counts) plus(o counts) counts {
+	return counts{Handled: c.Handled + o.Handled, Rcv: c.Rcv + o.Rcv, RcvOnline: c.RcvOnline + o.RcvOnline,
+		RcvOffline: c.RcvOffline + o.RcvOffline, Carried: c.Carried + o.Carried, Res: c.Res + o.Res,
+		ResEarly: c.ResEarly + o.ResEarly, ResOnTime: c.ResOnTime + o.ResOnTime, ResLate: c.ResLate + o.ResLate,
+		Prog: c.Prog + o.Prog, Overdue: c.Overdue + o.Overdue, Within: c.Within + o.Within,
+		Withdrawn: c.Withdrawn + o.Withdrawn, Refused: c.Refused + o.Refused, Good: c.Good + o.Good, Multi: c.Multi + o.Multi}
 }
 
 // row turns a procedure's counts into a report row.
 func (c counts) row() Row {
-	return Row{Procedure: c.Proc, ReceivedTotal: c.Rcv, ReceivedOnline: c.RcvOnline, ReceivedOffline: c.RcvOffline,
+	return Row{ReceivedTotal: c.Rcv, ReceivedOnline: c.RcvOnline, ReceivedOffline: c.RcvOffline,
 		CarriedOver: c.Carried, ResolvedTotal: c.Res, ResolvedEarly: c.ResEarly, ResolvedOnTime: c.ResOnTime,
 		ResolvedLate: c.ResLate, InProgressTotal: c.Prog, InProgressWithin: c.Within, InProgressOverdue: c.Overdue,
 		Withdrawn: c.Withdrawn, Refused: c.Refused}
@@ -173,13 +190,25 @@ func (c counts) row() Row {
 // field with subtotals, the total and the narrative. The counts are those
 // at the end of the period; see Row and docs/REPORTS.md for the rules.
 func Bieu06(ctx context.Context, db *gorm.DB, cat *workflow.Catalogue, q Query) (*Report, error) {
-	rows, err := aggregate(ctx, db, q, "proc")
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	var rows map[boardProc]*counts
+	err := snapshot(ctx, db, func(tx *gorm.DB) error {
+		var err error
+		rows, err = aggregate(tx, cat, q)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	byProc := make(map[string]Row, len(rows))
-	for _, c := range rows {
-		byProc[c.Proc] = c.row()
+	sums := map[string]counts{}
+	for k, c := range rows {
+		sums[k.proc] = sums[k.proc].plus(*c)
+	}
+	byProc := make(map[string]Row, len(sums))
+	for proc, c := range sums {
+		byProc[proc] = c.row()
 	}
 	rep := &Report{Period: q.Period, BoardID: q.BoardID, Groups: groups(cat, byProc)}
 	rep.Total.Name = totalName

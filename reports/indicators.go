@@ -99,22 +99,29 @@ type Indicators766 struct {
 // period's end. cal counts working days for 2.2.
 func Decision766(ctx context.Context, db *gorm.DB, cat *workflow.Catalogue, cal *deadlines.Calendar,
 	q Query) (*Indicators766, error) {
-	rows, err := aggregate(ctx, db, q, "board_id, proc")
-	if err != nil {
+	if err := q.check(); err != nil {
 		return nil, err
 	}
-	times, err := resolutionTimes(ctx, db, cal, q)
+	var rows map[boardProc]*counts
+	var times map[boardProc]spent
+	var boards []models.Board
+	err := snapshot(ctx, db, func(tx *gorm.DB) error {
+		var err error
+		if rows, err = aggregate(tx, cat, q); err != nil {
+			return err
+		}
+		if times, err = resolutionTimes(tx, cal, q); err != nil {
+			return err
+		}
+		boards, err = listBoards(ctx, tx, q.BoardID)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	boards, err := models.ListBoardsScoped(ctx, db, q.BoardID)
-	if err != nil {
-		return nil, fmt.Errorf("reports: %w", err)
 	}
 	byKey := map[boardProc]*Indicator{}
-	for _, c := range rows {
-		byKey[boardProc{c.BoardID, c.Proc}] = &Indicator{BoardID: c.BoardID, Procedure: c.Proc, Handled: c.Handled,
-			OnTime: c.Good, MultiSupplement: c.Multi}
+	for k, c := range rows {
+		byKey[k] = &Indicator{BoardID: k.board, Procedure: k.proc, Handled: c.Handled, OnTime: c.Good, MultiSupplement: c.Multi}
 	}
 	for k, t := range times {
 		ind := byKey[k]
@@ -129,12 +136,6 @@ func Decision766(ctx context.Context, db *gorm.DB, cat *workflow.Catalogue, cal 
 		out.Boards = append(out.Boards, boardIndicators(b, cat, byKey))
 	}
 	return out, nil
-}
-
-// boardProc keys a procedure of a board.
-type boardProc struct {
-	board uint
-	proc  string
 }
 
 // boardIndicators collects one board's procedures, in catalogue order then
@@ -213,25 +214,27 @@ type resolutionRow struct {
 }
 
 // resolutionSQL groups the dossiers resolved in the period by receipt and
-// end date (local, YYYY-MM-DD) and paused days, so that the working days,
-// which need the calendar, are counted once per group in Go.
-const resolutionSQL = `SELECT d.board_id AS board_id, d.procedure AS proc, %s AS rd, %s AS fd,
-	d.paused_days AS paused, COUNT(*) AS n
-FROM dossiers d
-WHERE d.received_at IS NOT NULL AND d.finished_at >= @start AND d.finished_at < @end%s
-GROUP BY 1, 2, 3, 4, 5`
+// end date (local) and paused days, so that the working days, which need
+// the calendar, are counted once per group in Go. The dates are grouped as
+// dates and written as YYYY-MM-DD once per group.
+const resolutionSQL = `SELECT g.board_id AS board_id, g.proc AS proc, %[3]s AS rd, %[4]s AS fd, g.paused AS paused, g.n AS n
+FROM (SELECT d.board_id AS board_id, d.procedure AS proc, %[1]s AS rd, %[2]s AS fd, d.paused_days AS paused, COUNT(*) AS n
+	FROM dossiers d
+	WHERE d.received_at IS NOT NULL AND d.finished_at >= @start AND d.finished_at < @end%[5]s
+	GROUP BY 1, 2, 3, 4, 5) g`
 
 // resolutionTimes sums, per board and procedure, the working days from
 // receipt to end less the paused working days of the dossiers resolved in
-// the period. paused_days is final once the clock has stopped.
-func resolutionTimes(ctx context.Context, db *gorm.DB, cal *deadlines.Calendar, q Query) (map[boardProc]spent, error) {
+// the period, through tx. paused_days is final once the clock has stopped.
+func resolutionTimes(tx *gorm.DB, cal *deadlines.Calendar, q Query) (map[boardProc]spent, error) {
 	board := ""
 	if q.BoardID != nil {
 		board = " AND d.board_id = @board"
 	}
-	sql := fmt.Sprintf(resolutionSQL, localDateSQL(db, "d.received_at"), localDateSQL(db, "d.finished_at"), board)
+	sql := fmt.Sprintf(resolutionSQL, localDateSQL(tx, "d.received_at"), localDateSQL(tx, "d.finished_at"),
+		dateTextSQL(tx, "g.rd"), dateTextSQL(tx, "g.fd"), board)
 	var rows []resolutionRow
-	if err := db.WithContext(ctx).Raw(sql, boundArgs(q)).Scan(&rows).Error; err != nil {
+	if err := tx.Raw(sql, boundArgs(q)).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("reports: resolution times for %s: %w", q.Period, err)
 	}
 	out := map[boardProc]spent{}

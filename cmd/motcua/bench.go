@@ -46,6 +46,9 @@ func bench(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "sweep" {
 		return benchSweep(args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "report" {
+		return benchReport(args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "engine" {
 		return errors.New("usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]\n" +
 			"       motcua bench http [-clients 32] [-duration 20s] [-procedure P -variant V]\n" +
