@@ -32,15 +32,8 @@ func report(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, db, err := openCurrent()
 	if err != nil {
-		return err
-	}
-	db, err := openDB()
-	if err != nil {
-		return err
-	}
-	if err := models.CheckSchema(db); err != nil {
 		return err
 	}
 	e, err := buildExport(context.Background(), db, eng, f)

@@ -59,6 +59,20 @@ func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cro
 	return c, nil
 }
 
+// openCurrent loads the engine and opens the configured database, refusing
+// a schema that is behind: what every command working on live data needs.
+func openCurrent() (*workflow.Engine, *gorm.DB, error) {
+	eng, err := loadEngine()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openDB()
+	if err != nil {
+		return nil, nil, err
+	}
+	return eng, db, models.CheckSchema(db)
+}
+
 // sweepFlags are the flags of the sweep subcommand.
 type sweepFlags struct {
 	now     time.Time
@@ -74,15 +88,8 @@ func sweep(args []string, out io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, db, err := openCurrent()
 	if err != nil {
-		return err
-	}
-	db, err := openDB()
-	if err != nil {
-		return err
-	}
-	if err := models.CheckSchema(db); err != nil {
 		return err
 	}
 	if err := sweepOnce(context.Background(), db, eng, f, out); err != nil {
