@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -30,12 +31,14 @@ func overdueCleared(d *Dossier, ev *DossierEvent) bool {
 // its own; elsewhere two statements, which the caller must run in a
 // transaction. It returns ErrStale when another change got there first.
 // The overdue mark is cleared in the same statement when the event moved
-// the appointment past its instant, and otherwise kept as stored.
-func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent) error {
+// the appointment past its instant, and otherwise kept as stored. The
+// event's report tallies (merged, see MergeTallies) are added to the
+// counters by the same statement, or within the same transaction.
+func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent, ts []Tally) error {
 	d.UpdatedAt = time.Now().UTC()
 	ev.CreatedAt = d.UpdatedAt
 	if db.Dialector.Name() == "postgres" {
-		return saveTransitionPG(ctx, db, d, prev, ev)
+		return saveTransitionPG(ctx, db, d, prev, ev, ts)
 	}
 	res := db.WithContext(ctx).Model(d).Select(transitionColumns).Where("version = ?", prev).Updates(d)
 	if res.Error != nil {
@@ -50,6 +53,9 @@ func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *
 		}
 		d.OverdueAt = nil
 	}
+	if err := addTallies(ctx, db, d, ts); err != nil {
+		return err
+	}
 	return InsertEvent(ctx, db, ev)
 }
 
@@ -57,6 +63,10 @@ func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *
 // without a surrounding transaction on db.
 func SingleStatementTransitions(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
 
+// transitionSQL is SaveTransition on PostgreSQL in one statement: the
+// optimistic-locked UPDATE of the dossier, the report counters' upserts
+// from a JSON array of tallies ($41), and the history row, the last two
+// only when the UPDATE found the version.
 const transitionSQL = `WITH upd AS (
 	UPDATE dossiers SET state = $1, version = $2, received_at = $3, clock_state = $4, clock_started_at = $5,
 		due_at = $6, original_due_at = $7, paused_at = $8, remaining_days = $9, paused_days = $10,
@@ -64,22 +74,35 @@ const transitionSQL = `WITH upd AS (
 		step_started_at = $15, step_due_at = $16, assignee_id = $17, finished_at = $18, outcome = $19,
 		updated_at = $20, end_state = $39, overdue_at = CASE WHEN $40::boolean THEN NULL ELSE overdue_at END
 	WHERE id = $21 AND version = $22
-	RETURNING id)
+	RETURNING id, board_id, procedure, channel),
+cnt AS (
+	INSERT INTO report_counts AS c (board_id, procedure, day, kind, channel, outcome, end_state, multi, n)
+	SELECT upd.board_id, upd.procedure, t.day, t.kind, CASE WHEN t.kind = 'received' THEN upd.channel ELSE '' END,
+		t.outcome, t.end_state, t.multi, t.n
+	FROM upd, jsonb_to_recordset($41::jsonb) AS t(day text, kind text, outcome text, end_state text, multi boolean, n bigint)
+	ON CONFLICT (board_id, procedure, day, kind, channel, outcome, end_state, multi) DO UPDATE SET n = c.n + EXCLUDED.n)
 INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
 	comment, step_state, step_due_at, step_outcome, due_at, outcome, data, created_at)
 SELECT upd.id, $23::bigint, $24::text, $25::text, $26::text, $27::bigint, $28::text, $29::text, $30::timestamptz,
 	$31::text, $32::text, $33::timestamptz, $34::text, $35::timestamptz, $36::text, $37::text, $38::timestamptz
 FROM upd RETURNING id`
 
-func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent) error {
+func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent, ts []Tally) error {
+	tallies, err := json.Marshal(ts)
+	if err != nil {
+		return fmt.Errorf("store: report tallies of dossier %d: %w", d.ID, err)
+	}
+	if ts == nil {
+		tallies = []byte("[]")
+	}
 	var ids []uint64
-	err := db.WithContext(ctx).Raw(transitionSQL,
+	err = db.WithContext(ctx).Raw(transitionSQL,
 		d.State, d.Version, d.ReceivedAt, d.ClockState, d.ClockStartedAt, d.DueAt, d.OriginalDueAt, d.PausedAt,
 		d.RemainingDays, d.PausedDays, d.PausedSeconds, d.SupplementCount, d.ExtensionCount, d.StepState,
 		d.StepStartedAt, d.StepDueAt, d.AssigneeID, d.FinishedAt, d.Outcome, d.UpdatedAt, d.ID, prev,
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At,
 		ev.Comment, ev.StepState, ev.StepDueAt, ev.StepOutcome, ev.DueAt, ev.Outcome, ev.Data, ev.CreatedAt,
-		d.EndState, overdueCleared(d, ev),
+		d.EndState, overdueCleared(d, ev), string(tallies),
 	).Scan(&ids).Error
 	if err != nil {
 		return fmt.Errorf("store: save transition of dossier %d: %w", d.ID, err)

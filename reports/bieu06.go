@@ -121,51 +121,87 @@ type counts struct {
 	Prog, Overdue, Within                        int
 	Withdrawn, Refused                           int
 	Good, Multi                                  int // Decision 766: on time (less Multi), asked to supplement more than once
+
+	openMulti, overdueMulti int // in progress at the end: asked to supplement more than once; and overdue too
 }
 
-// add counts a row of factsSQL. Its resolved dossiers ended refused or
-// withdrawn as the catalogue says of its end state. Any outcome other than
-// early or on time (none in practice) counts as late. Good, the Decision
-// 766 numerator, is the dossiers resolved early or on time plus those in
-// progress within the deadline; a row asked to supplement more than once
-// is a single dossier (lookupSQL) and is late or overdue whatever else.
-func (c *counts) add(f fact, refused, withdrawn bool) {
-	prog := f.Handled - f.Res
-	c.Handled += f.Handled
-	c.Rcv += f.Rcv
-	c.Carried += f.Handled - f.Rcv
-	switch models.Channel(f.Channel) {
+// addCounter adds a row of countersSQL (see close for the rest).
+// Receipts before the period are carried over unless they ended before it
+// too. Resolved dossiers ended refused or withdrawn as the catalogue says
+// of their end state. Any outcome other than early or on time (none in
+// practice) counts as late. Good, the Decision 766 numerator, takes the
+// dossiers resolved early or on time unless asked to supplement more than
+// once.
+func (c *counts) addCounter(r counterRow, refused, withdrawn bool) {
+	switch models.TallyKind(r.Kind) {
+	case models.TallyReceived:
+		c.addReceived(r)
+	case models.TallyResolved:
+		c.addResolved(r, refused, withdrawn)
+	case models.TallyOverdue:
+		c.Overdue += r.Inside + r.Before
+		if r.Multi {
+			c.overdueMulti += r.Inside + r.Before
+		}
+	case models.TallyOpenMulti:
+		c.openMulti += r.Inside + r.Before
+	}
+}
+
+// addReceived adds a received counter.
+func (c *counts) addReceived(r counterRow) {
+	c.Rcv += r.Inside
+	c.Carried += r.Before
+	switch models.Channel(r.Channel) {
 	case models.ChannelOnline:
-		c.RcvOnline += f.Rcv
+		c.RcvOnline += r.Inside
 	case models.ChannelDirect, models.ChannelPostal:
-		c.RcvOffline += f.Rcv
+		c.RcvOffline += r.Inside
 	}
-	c.Res += f.Res
-	good := prog - f.Overdue
-	switch deadlines.Outcome(f.Outcome) {
+}
+
+// addResolved adds a resolved counter.
+func (c *counts) addResolved(r counterRow, refused, withdrawn bool) {
+	c.Carried -= r.Before
+	c.Res += r.Inside
+	outcome := deadlines.Outcome(r.Outcome)
+	switch outcome {
 	case deadlines.Early:
-		c.ResEarly += f.Res
-		good += f.Res
+		c.ResEarly += r.Inside
 	case deadlines.OnTime:
-		c.ResOnTime += f.Res
-		good += f.Res
+		c.ResOnTime += r.Inside
 	default:
-		c.ResLate += f.Res
+		c.ResLate += r.Inside
 	}
-	c.Prog += prog
-	c.Overdue += f.Overdue
-	c.Within += prog - f.Overdue
 	if refused {
-		c.Refused += f.Res
+		c.Refused += r.Inside
 	}
 	if withdrawn {
-		c.Withdrawn += f.Res
+		c.Withdrawn += r.Inside
 	}
-	if f.Multi > 0 {
-		good = 0
+	if r.Multi {
+		c.Multi += r.Inside
+	} else if outcome == deadlines.Early || outcome == deadlines.OnTime {
+		c.Good += r.Inside
 	}
-	c.Good += good
-	c.Multi += f.Multi
+}
+
+// close derives the dossiers handled and in progress at the end from the
+// sums: in progress = received + carried over - resolved, within = in
+// progress - overdue. Those within are good for Decision 766 unless asked
+// to supplement more than once: good += in progress - |overdue ∪ multi|.
+func (c *counts) close() {
+	c.Handled = c.Rcv + c.Carried
+	c.Prog = c.Handled - c.Res
+	c.Within = c.Prog - c.Overdue
+	c.Multi += c.openMulti
+	c.Good += c.Prog - c.Overdue - c.openMulti + c.overdueMulti
+}
+
+// consistent reports whether the sums can describe real dossiers.
+func (c *counts) consistent() bool {
+	return c.Carried >= 0 && c.Prog >= 0 && c.Overdue >= 0 && c.Within >= 0 && c.openMulti >= 0 &&
+		c.overdueMulti >= 0 && c.overdueMulti <= min(c.Overdue, c.openMulti) && c.openMulti <= c.Prog
 }
 
 // plus adds two procedures' counts.

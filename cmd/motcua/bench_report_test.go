@@ -40,7 +40,7 @@ func TestBenchReportSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"identities hold and every cell matches the load plan", "Biểu 06, all boards",
-		"Decision 766, one board", "Biểu 06 plan, one board:", "Scan on dossiers d"} {
+		"Decision 766, one board", "Biểu 06 plan, one board:", "Scan on report_counts"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

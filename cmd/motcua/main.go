@@ -1,6 +1,6 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
-// `sweep`, `report` and `bench`.
+// `sweep`, `report`, `recount` and `bench`.
 package main
 
 import (
@@ -41,6 +41,8 @@ Usage:
                                default every board) and period P: 2024, 2024-H1, 2024-Q3, 2024-11 or
                                FROM..TO (YYYY-MM-DD or dd/mm/yyyy); to standard output or FILE (the format
                                defaults to FILE's extension, else json)
+  motcua recount               rebuild the report counters from the dossiers (after changes made
+                               outside motcua; a report that finds them out of step says so)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
@@ -90,6 +92,8 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 		return sweep(args[1:], out, log)
 	case "report":
 		return report(args[1:], out)
+	case "recount":
+		return recount(out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,6 +88,35 @@ func checkReportXLSX(t *testing.T) {
 	unit, _ := f.GetCellValue(reports.XLSXSheet, "A5")
 	if !strings.Contains(title, "Quý IV năm 2026") || !strings.Contains(unit, "Ban Quản lý các khu công nghiệp HBI") {
 		t.Errorf("XLSX heading %q / %q", unit, title)
+	}
+}
+
+// TestRecountCommand: counters changed behind the engine's back (here
+// more overdue than in progress) make the report refuse, naming `motcua
+// recount`; the recount restores them and the report's figures.
+func TestRecountCommand(t *testing.T) {
+	reportDB(t)
+	args := []string{"report", "--board", "HBI", "--period", "2026-11", "--format", "csv"}
+	var before bytes.Buffer
+	if err := run(args, &before, quiet); err != nil {
+		t.Fatal(err)
+	}
+	db, err := models.Open(os.Getenv("DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("UPDATE report_counts SET n = 2, day = '2026-11-20' WHERE kind = 'overdue'").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := run(args, io.Discard, quiet); err == nil || !strings.Contains(err.Error(), "motcua recount") {
+		t.Fatalf("report over lost counters: %v", err)
+	}
+	var msg, after bytes.Buffer
+	if err := run([]string{"recount"}, &msg, quiet); err != nil || !strings.Contains(msg.String(), "rebuilt 2 report counters") {
+		t.Fatalf("recount: %v %q", err, msg.String())
+	}
+	if err := run(args, &after, quiet); err != nil || after.String() != before.String() {
+		t.Fatalf("report after the recount: %v\n%s\nwant\n%s", err, after.String(), before.String())
 	}
 }
 
