@@ -73,7 +73,9 @@ func TestBieu06Property(t *testing.T) {
 				}
 			}
 		}
-		checkCounters(t, db)
+		if n := modelstest.CheckCounters(t, db); n < 100 {
+			t.Fatalf("only %d counters: the histories are too thin", n)
+		}
 		hs := histories(t, db)
 		for _, p := range periods {
 			checkPeriod(t, db, eng, hs, p, boards)
@@ -596,47 +598,5 @@ func logShape(t *testing.T, db *gorm.DB) {
 		if counts[ev] == 0 {
 			t.Errorf("no %s event in the random histories: the property test does not cover it", ev)
 		}
-	}
-}
-
-// checkCounters: the report counters the engine kept event by event are
-// exactly those a recount of the dossiers and their history gives (cells
-// at zero aside: the engine may leave changes that cancelled out).
-func checkCounters(t *testing.T, db *gorm.DB) {
-	t.Helper()
-	read := func() map[models.ReportCount]int64 {
-		var rows []models.ReportCount
-		if err := db.Where("n <> 0").Find(&rows).Error; err != nil {
-			t.Fatal(err)
-		}
-		out := map[models.ReportCount]int64{}
-		for _, r := range rows {
-			n := r.N
-			r.N = 0
-			out[r] = n
-		}
-		return out
-	}
-	kept := read()
-	err := models.InTx(context.Background(), db, func(tx *gorm.DB) error {
-		_, err := models.RebuildReportCounts(context.Background(), tx)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recounted := read()
-	for k, n := range recounted {
-		if kept[k] != n {
-			t.Errorf("counter %+v: the engine kept %d, a recount gives %d", k, kept[k], n)
-		}
-	}
-	for k, n := range kept {
-		if _, ok := recounted[k]; !ok {
-			t.Errorf("counter %+v: the engine kept %d, a recount gives none", k, n)
-		}
-	}
-	if len(kept) < 100 {
-		t.Fatalf("only %d counters: the histories are too thin", len(kept))
 	}
 }

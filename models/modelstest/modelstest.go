@@ -5,6 +5,7 @@
 package modelstest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
@@ -129,4 +130,48 @@ func randomHex() string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// CheckCounters fails t unless the report counters the engine kept event
+// by event are exactly those models.RebuildReportCounts recounts from the
+// dossiers and their history (cells at zero aside: the engine may leave
+// changes that cancelled out). It returns the number of non-zero cells.
+func CheckCounters(t testing.TB, db *gorm.DB) int {
+	t.Helper()
+	kept := counters(t, db)
+	err := models.InTx(context.Background(), db, func(tx *gorm.DB) error {
+		_, err := models.RebuildReportCounts(context.Background(), tx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recounted := counters(t, db)
+	for k, n := range recounted {
+		if kept[k] != n {
+			t.Errorf("counter %+v: the engine kept %d, a recount gives %d", k, kept[k], n)
+		}
+	}
+	for k, n := range kept {
+		if _, ok := recounted[k]; !ok {
+			t.Errorf("counter %+v: the engine kept %d, a recount gives none", k, n)
+		}
+	}
+	return len(kept)
+}
+
+// counters reads the non-zero report counters, keyed by cell (N zeroed).
+func counters(t testing.TB, db *gorm.DB) map[models.ReportCount]int64 {
+	t.Helper()
+	var rows []models.ReportCount
+	if err := db.Where("n <> 0").Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[models.ReportCount]int64{}
+	for _, r := range rows {
+		n := r.N
+		r.N = 0
+		out[r] = n
+	}
+	return out
 }
