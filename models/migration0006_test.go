@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestMigration0006Rollback: 0006 rolls back to 0005 (its tables gone) and
-// applies again.
+// TestMigration0006Rollback: 0006 rolls back to 0005 (its tables gone,
+// 0006 and the later 0007 pending) and applies again.
 func TestMigration0006Rollback(t *testing.T) {
 	db, err := Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
@@ -23,7 +23,8 @@ func TestMigration0006Rollback(t *testing.T) {
 			t.Fatalf("%s survived the rollback", table)
 		}
 	}
-	if pending, err := Pending(db); err != nil || len(pending) != 1 || pending[0] != "0006_investment" {
+	if pending, err := Pending(db); err != nil || len(pending) != 2 || pending[0] != "0006_investment" ||
+		pending[1] != "0007_opening_projects" {
 		t.Fatalf("pending after rollback: %v %v", pending, err)
 	}
 	if err := Migrate(db); err != nil {
