@@ -49,10 +49,15 @@ func bench(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "report" {
 		return benchReport(args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "import" {
+		return benchImport(args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "engine" {
 		return errors.New("usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]\n" +
 			"       motcua bench http [-clients 32] [-duration 20s] [-procedure P -variant V]\n" +
-			"       motcua bench sweep [-open 100000,1000000] [-due 10000] [-runs 5]")
+			"       motcua bench sweep [-open 100000,1000000] [-due 10000] [-runs 5]\n" +
+			"       motcua bench report [-dossiers 1000000] [-boards 4] [-runs 5]\n" +
+			"       motcua bench import [-dossiers 20000]")
 	}
 	cfg, err := parseBench(args[1:])
 	if err != nil {
