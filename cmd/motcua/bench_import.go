@@ -205,7 +205,7 @@ func (g *importGen) dossier(i int) (map[string]any, map[string]any, error) {
 	path := pickPath(i / len(cat.Order))
 	line := map[string]any{"board": "HBI", "procedure": p.Code, "variant": variant.Code,
 		"applicant": map[string]any{"name": fmt.Sprintf("Công ty TNHH Đo Hiệu Năng %05d", i), "tax_code": fmt.Sprintf("54%08d", i)},
-		"title": "Hồ sơ đo hiệu năng / benchmark dossier", "zone": importBenchZones[i%len(importBenchZones)]}
+		"title":     "Hồ sơ đo hiệu năng / benchmark dossier", "zone": importBenchZones[i%len(importBenchZones)]}
 	line["channel"], line["events"] = g.events(i, v, path)
 	var opening map[string]any
 	if variant.Investment != "" && path.approves() {
