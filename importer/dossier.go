@@ -36,10 +36,11 @@ func (im *run) dossier(l *dossierLine) (*done, *Error, error) {
 	if e != nil {
 		return nil, e, nil
 	}
-	in, e := submitInput(l, ref, v)
+	in, e := submitInput(l, ref)
 	if e != nil {
 		return nil, e, nil
 	}
+	attachDocuments(l, v, &in, events)
 	inv, e := dossierInvestment(l, ref, events)
 	if e != nil {
 		return nil, e, nil
@@ -150,11 +151,9 @@ func (im *run) version(l *dossierLine, submitted time.Time) (*workflow.Procedure
 	return p, v, nil
 }
 
-// submitInput builds the engine's submission: the zone by name, and the
-// documents listed, or else every document the variant requires, recorded
-// as received on paper (no file).
-func submitInput(l *dossierLine, ref *boardRef, v *workflow.Version) (workflow.SubmitInput, *Error) {
-	in := workflow.SubmitInput{BoardID: ref.board.ID, Procedure: l.Procedure, Variant: l.Variant,
+// submitInput builds the engine's submission, the zone found by name.
+func submitInput(l *dossierLine, ref *boardRef) (workflow.SubmitInput, *Error) {
+	in := workflow.SubmitInput{BoardID: ref.board.ID, Board: ref.board, Procedure: l.Procedure, Variant: l.Variant,
 		Channel: models.Channel(l.Channel), Title: l.Title, ApplicantName: l.Applicant.Name,
 		ApplicantTaxCode: l.Applicant.TaxCode, ApplicantEmail: l.Applicant.Email, ApplicantPhone: l.Applicant.Phone}
 	if l.Zone != "" {
@@ -164,14 +163,29 @@ func submitInput(l *dossierLine, ref *boardRef, v *workflow.Version) (workflow.S
 		}
 		in.ZoneID = &id
 	}
+	return in, nil
+}
+
+// attachDocuments records the documents the line lists, or else every
+// document the variant requires, as received on paper (no file): with the
+// receive event, as the receipt (form 01) lists them, or with the
+// submission when the dossier was never received.
+func attachDocuments(l *dossierLine, v *workflow.Version, in *workflow.SubmitInput, events []event) {
 	docs := l.Documents
 	if docs == nil {
 		docs = v.RequiredDocuments(l.Variant)
 	}
-	for _, c := range docs {
-		in.Attachments = append(in.Attachments, workflow.AttachmentInput{DocumentCode: c, FileName: c + " (bản giấy / on paper)"})
+	atts := make([]workflow.AttachmentInput, len(docs))
+	for i, c := range docs {
+		atts[i] = workflow.AttachmentInput{DocumentCode: c, FileName: c + " (bản giấy / on paper)"}
 	}
-	return in, nil
+	for i := range events {
+		if events[i].name == workflow.EventReceive {
+			events[i].in.Attachments = atts
+			return
+		}
+	}
+	in.Attachments = atts
 }
 
 // unknownZone is a zone name the board does not have.
