@@ -64,11 +64,8 @@ func benchImport(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := benchPrepare(cfg.url)
 	if err != nil {
-		return err
-	}
-	if err := ensureBenchDatabase(cfg.url); err != nil {
 		return err
 	}
 	schema := fmt.Sprintf("bench_import_%d", time.Now().UnixNano())
@@ -87,15 +84,13 @@ func parseImportBench(args []string, out io.Writer) (importBenchConfig, error) {
 	fs := flag.NewFlagSet("bench import", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := importBenchConfig{}
-	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
-	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema is created and dropped)")
+	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.dossiers, "dossiers", 20000, "dossiers to generate and import")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if !models.IsPostgres(cfg.url) {
-		return cfg, fmt.Errorf("bench import needs PostgreSQL (the figure is a PostgreSQL one): %q is an SQLite path; "+
-			"set -db, DATABASE_URL or MOTCUA_TEST_DATABASE_URL to postgres://…", cfg.url)
+	if err := needPostgres("bench import", cfg.url, "the figure is a PostgreSQL one"); err != nil {
+		return cfg, err
 	}
 	if cfg.dossiers < 1 || cfg.dossiers > 1000000 {
 		return cfg, errors.New("bench import: -dossiers must be 1 to 1000000")

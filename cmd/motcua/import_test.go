@@ -17,16 +17,7 @@ import (
 // demo boards and zones (no dossiers).
 func importDB(t *testing.T) *gorm.DB {
 	t.Helper()
-	t.Setenv("MOTCUA_CONFIG_DIR", "")
-	path := filepath.Join(t.TempDir(), "m.db")
-	t.Setenv("DATABASE_URL", path)
-	if err := run([]string{"migrate"}, io.Discard, quiet); err != nil {
-		t.Fatal(err)
-	}
-	db, err := models.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	boards, err := loadDemoBoards(configFS())
 	if err != nil {
 		t.Fatal(err)

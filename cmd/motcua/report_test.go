@@ -10,7 +10,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/reports"
 )
 
@@ -19,17 +18,7 @@ import (
 // due Tue 01/12/2026, so in progress within the deadline on 30/11/2026.
 func reportDB(t *testing.T) {
 	t.Helper()
-	t.Setenv("MOTCUA_CONFIG_DIR", "")
-	path := filepath.Join(t.TempDir(), "m.db")
-	t.Setenv("DATABASE_URL", path)
-	if err := run([]string{"migrate"}, io.Discard, quiet); err != nil {
-		t.Fatal(err)
-	}
-	db, err := models.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	receivedDossier(t, db)
+	receivedDossier(t, migratedSQLite(t))
 }
 
 // TestReportCommand: `motcua report` writes JSON and CSV to standard
