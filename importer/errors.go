@@ -43,6 +43,7 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Error writes the fault as the command prints it: line, field, code and message.
 func (e *Error) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("dòng %d / line %d: %s: %s", e.Line, e.Line, e.Code, e.Message)
@@ -54,6 +55,7 @@ func (e *Error) Error() string {
 // them has written nothing.
 type Errors []*Error
 
+// Error writes the count of faults, then each fault on its own line.
 func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {
