@@ -163,10 +163,13 @@ type InvestmentProject struct {
 // instant of the approve event), and the registered capital before and
 // after (in minor units of Currency; 0 before an issue, unchanged by a
 // termination). ForeignInvested is the project's status after the record.
+// DossierID is nil for the issue and termination of an opening project,
+// licensed before the board moved to motcua (`motcua import`, migration
+// 0007): its record stands at the certificate's own date.
 type InvestmentRecord struct {
 	ID              uint64         `gorm:"primaryKey"`
 	BoardID         uint           `gorm:"not null"`
-	DossierID       uint64         `gorm:"not null"`
+	DossierID       *uint64        // nil: an opening project's issue or termination
 	ProjectID       uint64         `gorm:"not null"`
 	Kind            InvestmentKind `gorm:"size:16;not null"`
 	At              time.Time      `gorm:"not null"`
@@ -230,7 +233,7 @@ func LastInvestmentRecord(ctx context.Context, tx *gorm.DB, projectID uint64) (*
 // makes a second record for the same dossier impossible.
 func InsertInvestmentRecord(ctx context.Context, tx *gorm.DB, r *InvestmentRecord) error {
 	if err := tx.WithContext(ctx).Create(r).Error; err != nil {
-		return fmt.Errorf("store: insert investment record of dossier %d: %w", r.DossierID, err)
+		return fmt.Errorf("store: insert %s record of project %d: %w", r.Kind, r.ProjectID, err)
 	}
 	return nil
 }

@@ -93,7 +93,8 @@ func TestInvestmentStore(t *testing.T) {
 		if _, err := models.InsertProject(ctx, db, p(1, "C", "EUR")); err == nil {
 			t.Error("a project in EUR was stored")
 		}
-		r := models.InvestmentRecord{BoardID: 1, DossierID: 7, ProjectID: 1, Kind: models.InvestmentIssue, At: when,
+		dossier := uint64(7)
+		r := models.InvestmentRecord{BoardID: 1, DossierID: &dossier, ProjectID: 1, Kind: models.InvestmentIssue, At: when,
 			CapitalAfter: 1, Currency: models.CurrencyUSD}
 		if err := models.InsertInvestmentRecord(ctx, db, &r); err != nil {
 			t.Fatal(err)

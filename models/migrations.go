@@ -23,6 +23,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0004_alerts", Migrate: migrate0004, Rollback: rollback0004},
 		{ID: "0005_notifications", Migrate: migrate0005, Rollback: rollback0005},
 		{ID: "0006_investment", Migrate: migrate0006, Rollback: rollback0006},
+		{ID: "0007_opening_projects", Migrate: migrate0007, Rollback: rollback0007},
 		{ID: "0008_report_counts", Migrate: migrate0008, Rollback: rollback0008},
 	}
 }

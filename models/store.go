@@ -160,7 +160,7 @@ func NextSequence(ctx context.Context, tx *gorm.DB, boardID uint, day string) (i
 	var last int
 	err := tx.WithContext(ctx).Raw(`INSERT INTO dossier_sequences (board_id, day, last) VALUES (?, ?, 1)
 		ON CONFLICT (board_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last`,
-		boardID, day).Scan(&last).Error
+		boardID, day).Row().Scan(&last)
 	if err != nil {
 		return 0, fmt.Errorf("store: next sequence: %w", err)
 	}

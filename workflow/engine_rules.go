@@ -35,33 +35,44 @@ func (e *Engine) checkGuards(ctx context.Context, tx *gorm.DB, v *Version, def *
 }
 
 // documentsComplete checks that every required document of the variant is
-// attached, either already or with this event.
+// attached, either already or with this event. When the event's own
+// attachments cover them all (an import records the paper documents with
+// the receipt), the stored ones are not read.
 func (e *Engine) documentsComplete(ctx context.Context, tx *gorm.DB, v *Version, nd *models.Dossier,
 	atts []AttachmentInput) error {
-	have, err := models.DocumentCodes(ctx, tx, nd.ID)
-	if err != nil {
-		return err
-	}
-	present := make(map[string]bool, len(have)+len(atts))
-	for _, c := range have {
-		present[c] = true
-	}
+	present := make(map[string]bool, len(atts))
 	for _, a := range atts {
 		present[a.DocumentCode] = true
 	}
+	required := v.RequiredDocuments(nd.Variant)
+	if len(missingFrom(required, present)) > 0 {
+		have, err := models.DocumentCodes(ctx, tx, nd.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range have {
+			present[c] = true
+		}
+	}
+	missing := missingFrom(required, present)
+	if len(missing) == 0 {
+		return nil
+	}
+	err := rule("documents_missing", "attachments",
+		"hồ sơ thiếu thành phần bắt buộc / required documents missing: "+strings.Join(missing, ", "))
+	err.Details = map[string]any{"missing": missing}
+	return err
+}
+
+// missingFrom lists the required codes not present.
+func missingFrom(required []string, present map[string]bool) []string {
 	var missing []string
-	for _, code := range v.RequiredDocuments(nd.Variant) {
+	for _, code := range required {
 		if !present[code] {
 			missing = append(missing, code)
 		}
 	}
-	if len(missing) == 0 {
-		return nil
-	}
-	err2 := rule("documents_missing", "attachments",
-		"hồ sơ thiếu thành phần bắt buộc / required documents missing: "+strings.Join(missing, ", "))
-	err2.Details = map[string]any{"missing": missing}
-	return err2
+	return missing
 }
 
 // supplementCap refuses a supplementation request beyond the procedure's cap.

@@ -240,10 +240,8 @@ func (p *investmentPlan) summary() map[string]any {
 // adjusted or terminated project exists, is valid, keeps its currency and
 // has no later record. The project is locked until the transaction ends.
 func (e *Engine) checkInvestment(ctx context.Context, tx *gorm.DB, d *models.Dossier, p *investmentPlan, at time.Time) error {
-	if p.zoneID != nil {
-		if z, err := models.GetZone(ctx, tx, *p.zoneID); err != nil || z.BoardID != d.BoardID {
-			return investmentInvalid("investment.zone_id", "khu công nghiệp không thuộc Ban", "zone_id is not a zone of the dossier's board")
-		}
+	if err := checkZone(ctx, tx, d.BoardID, p.zoneID); err != nil {
+		return err
 	}
 	if p.kind == models.InvestmentIssue {
 		return nil // InsertProject refuses an existing code atomically
@@ -258,6 +256,17 @@ func (e *Engine) checkInvestment(ctx context.Context, tx *gorm.DB, d *models.Dos
 	}
 	p.project = prj
 	return p.checkProject(ctx, tx, at)
+}
+
+// checkZone checks that the zone, if any, is one of the board's.
+func checkZone(ctx context.Context, tx *gorm.DB, board uint, zoneID *uint) error {
+	if zoneID == nil {
+		return nil
+	}
+	if z, err := models.GetZone(ctx, tx, *zoneID); err != nil || z.BoardID != board {
+		return investmentInvalid("investment.zone_id", "khu công nghiệp không thuộc Ban", "zone_id is not a zone of the dossier's board")
+	}
+	return nil
 }
 
 // checkProject checks an existing project against an adjustment or a termination at at.
@@ -287,10 +296,10 @@ func (p *investmentPlan) checkProject(ctx context.Context, tx *gorm.DB, at time.
 // writeInvestment writes the project and the dossier's record through tx,
 // the transaction of the event.
 func (e *Engine) writeInvestment(ctx context.Context, tx *gorm.DB, d *models.Dossier, p *investmentPlan, at time.Time) error {
-	rec := &models.InvestmentRecord{BoardID: d.BoardID, DossierID: d.ID, Kind: p.kind, At: at}
+	rec := &models.InvestmentRecord{BoardID: d.BoardID, DossierID: &d.ID, Kind: p.kind, At: at}
 	var err error
 	if p.kind == models.InvestmentIssue {
-		err = p.insertProject(ctx, tx, d.BoardID, at, rec)
+		_, err = p.insertProject(ctx, tx, d.BoardID, at, rec)
 	} else {
 		err = p.updateProject(ctx, tx, at, rec)
 	}
@@ -301,19 +310,20 @@ func (e *Engine) writeInvestment(ctx context.Context, tx *gorm.DB, d *models.Dos
 }
 
 // insertProject creates the issued project and fills in its record.
-func (p *investmentPlan) insertProject(ctx context.Context, tx *gorm.DB, board uint, at time.Time, rec *models.InvestmentRecord) error {
+func (p *investmentPlan) insertProject(ctx context.Context, tx *gorm.DB, board uint, at time.Time,
+	rec *models.InvestmentRecord) (*models.InvestmentProject, error) {
 	prj := &models.InvestmentProject{BoardID: board, ZoneID: p.zoneID, Code: p.code, Name: p.name,
 		ForeignInvested: *p.foreign, Capital: *p.capital, Currency: p.currency, Status: models.ProjectValid, IssuedAt: at}
 	ok, err := models.InsertProject(ctx, tx, prj)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !ok {
-		return investmentRule("investment_project_exists", "investment.project_code",
+		return nil, investmentRule("investment_project_exists", "investment.project_code",
 			fmt.Sprintf("Ban đã có dự án mã số %q", p.code), fmt.Sprintf("the board already has a project %q", p.code))
 	}
 	rec.ProjectID, rec.ForeignInvested, rec.CapitalAfter, rec.Currency = prj.ID, prj.ForeignInvested, prj.Capital, prj.Currency
-	return nil
+	return prj, nil
 }
 
 // updateProject applies an adjustment or a termination to the locked

@@ -256,7 +256,7 @@ func TestInvestmentAtomic(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		board := newBoard(t, db, "HBI", "000.20.30.H33")
 		d := workflowtest.PendingDecision(t, db, eng, board.ID, certificate, "issue_without_policy", at(t, "2024-03-01 09:00"))
-		blocker := &models.InvestmentRecord{BoardID: board.ID, DossierID: d.ID, ProjectID: 999, Kind: models.InvestmentIssue,
+		blocker := &models.InvestmentRecord{BoardID: board.ID, DossierID: &d.ID, ProjectID: 999, Kind: models.InvestmentIssue,
 			At: at(t, "2024-01-01 09:00"), CapitalAfter: 1, Currency: models.CurrencyVND}
 		if err := db.Create(blocker).Error; err != nil {
 			t.Fatal(err)

@@ -27,6 +27,11 @@ type SubmitInput struct {
 	ApplicantPhone   string
 	InvestorID       *uint
 	Attachments      []AttachmentInput
+	// Board is the board BoardID names, when the caller has read it in the
+	// same transaction already (the importer reads each board once per
+	// file): Submit then takes its agency identifier from it instead of
+	// reading the board again. Nil: Submit reads it.
+	Board *models.Board
 }
 
 // EventSubmit names the history row that records a dossier's creation.
@@ -48,7 +53,7 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	if err != nil {
 		return nil, err
 	}
-	code, err := e.nextCode(ctx, tx, in.BoardID, at)
+	code, err := e.nextCode(ctx, tx, in, at)
 	if err != nil {
 		return nil, err
 	}
@@ -57,12 +62,9 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 		ApplicantName: strings.TrimSpace(in.ApplicantName), ApplicantTaxCode: in.ApplicantTaxCode,
 		ApplicantEmail: in.ApplicantEmail, ApplicantPhone: in.ApplicantPhone, InvestorID: in.InvestorID,
 		State: string(initialState(v)), Version: 1, SubmittedAt: at, ClockState: string(deadlines.ClockIdle)}
-	if err := models.InsertDossier(ctx, tx, d); err != nil {
-		return nil, err
-	}
-	ev := &models.DossierEvent{DossierID: d.ID, Seq: 1, Event: string(EventSubmit), ToState: d.State,
+	ev := &models.DossierEvent{Seq: 1, Event: string(EventSubmit), ToState: d.State,
 		ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name, At: at}
-	if err := models.InsertEvent(ctx, tx, ev); err != nil {
+	if err := models.InsertSubmission(ctx, tx, d, ev); err != nil {
 		return nil, err
 	}
 	return d, models.InsertAttachments(ctx, tx, attachmentRows(d.ID, &ev.ID, actor.UserID, in.Attachments))
@@ -121,13 +123,16 @@ func initialState(v *Version) State {
 
 // nextCode builds the dossier code from the board's agency id and its
 // daily sequence in Asia/Ho_Chi_Minh.
-func (e *Engine) nextCode(ctx context.Context, tx *gorm.DB, boardID uint, at time.Time) (string, error) {
-	b, err := models.GetBoard(ctx, tx, boardID)
-	if err != nil {
-		return "", fromStore(err, "")
+func (e *Engine) nextCode(ctx context.Context, tx *gorm.DB, in SubmitInput, at time.Time) (string, error) {
+	b := in.Board
+	if b == nil || b.ID != in.BoardID {
+		var err error
+		if b, err = models.GetBoard(ctx, tx, in.BoardID); err != nil {
+			return "", fromStore(err, "")
+		}
 	}
 	day := at.In(deadlines.Location).Format("060102")
-	seq, err := models.NextSequence(ctx, tx, boardID, day)
+	seq, err := models.NextSequence(ctx, tx, in.BoardID, day)
 	if err != nil {
 		return "", err
 	}

@@ -49,10 +49,15 @@ func bench(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "report" {
 		return benchReport(args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "import" {
+		return benchImport(args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "engine" {
 		return errors.New("usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]\n" +
 			"       motcua bench http [-clients 32] [-duration 20s] [-procedure P -variant V]\n" +
-			"       motcua bench sweep [-open 100000,1000000] [-due 10000] [-runs 5]")
+			"       motcua bench sweep [-open 100000,1000000] [-due 10000] [-runs 5]\n" +
+			"       motcua bench report [-dossiers 1000000] [-boards 4] [-runs 5]\n" +
+			"       motcua bench import [-dossiers 20000]")
 	}
 	cfg, err := parseBench(args[1:])
 	if err != nil {
@@ -84,8 +89,7 @@ func bench(args []string, out io.Writer) error {
 func parseBench(args []string) (benchConfig, error) {
 	fs := flag.NewFlagSet("bench engine", flag.ContinueOnError)
 	cfg := benchConfig{}
-	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
-	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema is created and dropped)")
+	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.workers, "workers", 16, "concurrent workers")
 	fs.IntVar(&cfg.perWorker, "dossiers", 64, "dossiers per worker, visited in turn (1 = every transition hits the same row)")
 	fs.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long each measurement runs")
@@ -100,13 +104,40 @@ func parseBench(args []string) (benchConfig, error) {
 	if cfg.workers < 1 || cfg.perWorker < 1 {
 		return cfg, errors.New("bench engine: -workers and -dossiers must be at least 1")
 	}
-	if !models.IsPostgres(cfg.url) {
-		return cfg, errors.New("bench engine needs PostgreSQL: set -db or DATABASE_URL to postgres://…")
+	if err := needPostgres("bench engine", cfg.url, "the target is pgbench's figure"); err != nil {
+		return cfg, err
 	}
 	for _, e := range strings.Split(*cycle, ",") {
 		cfg.cycle = append(cfg.cycle, workflow.Event(strings.TrimSpace(e)))
 	}
 	return cfg, nil
+}
+
+// benchDBFlag adds -db to a benchmark's flags: its PostgreSQL server,
+// DATABASE_URL or else MOTCUA_TEST_DATABASE_URL by default.
+func benchDBFlag(fs *flag.FlagSet, url *string, what string) {
+	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
+	fs.StringVar(url, "db", def, "PostgreSQL URL ("+what+")")
+}
+
+// needPostgres refuses an SQLite path for the benchmark name, saying why
+// it needs PostgreSQL.
+func needPostgres(name, url, why string) error {
+	if models.IsPostgres(url) {
+		return nil
+	}
+	return fmt.Errorf("%s needs PostgreSQL (%s): %q is an SQLite path; "+
+		"set -db, DATABASE_URL or MOTCUA_TEST_DATABASE_URL to postgres://…", name, why, url)
+}
+
+// benchPrepare loads the engine and creates the benchmark database if it
+// is missing.
+func benchPrepare(url string) (*workflow.Engine, error) {
+	eng, err := loadEngine()
+	if err != nil {
+		return nil, err
+	}
+	return eng, ensureBenchDatabase(url)
 }
 
 // benchEngine prepares one dossier per worker in a fresh schema, then has

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/handlers"
-	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -62,8 +61,7 @@ type httpBenchResult struct {
 func parseBenchHTTP(args []string) (httpBenchConfig, error) {
 	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
 	cfg := httpBenchConfig{}
-	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
-	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema is created and dropped)")
+	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.clients, "clients", 32, "concurrent HTTP clients")
 	fs.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long the clients start new flows")
 	fs.StringVar(&cfg.procedure, "procedure", "investment-certificate", "procedure of the submitted dossiers")
@@ -74,10 +72,7 @@ func parseBenchHTTP(args []string) (httpBenchConfig, error) {
 	if cfg.clients < 1 || cfg.duration <= 0 {
 		return cfg, errors.New("bench http: -clients must be at least 1 and -duration positive")
 	}
-	if !models.IsPostgres(cfg.url) {
-		return cfg, errors.New("bench http needs PostgreSQL: set -db or DATABASE_URL to postgres://…")
-	}
-	return cfg, nil
+	return cfg, needPostgres("bench http", cfg.url, "the figure is a PostgreSQL one")
 }
 
 // benchHTTP runs `motcua bench http` and prints its figures; any non-2xx

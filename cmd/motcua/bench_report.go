@@ -44,11 +44,8 @@ func benchReport(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := benchPrepare(cfg.url)
 	if err != nil {
-		return err
-	}
-	if err := ensureBenchDatabase(cfg.url); err != nil {
 		return err
 	}
 	schema := fmt.Sprintf("bench_report_%d", time.Now().UnixNano())
@@ -78,8 +75,7 @@ func parseReportBench(args []string, out io.Writer) (reportBenchConfig, error) {
 	fs := flag.NewFlagSet("bench report", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := reportBenchConfig{}
-	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
-	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema is created and dropped)")
+	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.dossiers, "dossiers", 1000000, "dossiers received over "+reportBenchPeriod)
 	fs.IntVar(&cfg.boards, "boards", 4, "boards sharing the dossiers evenly")
 	fs.IntVar(&cfg.runs, "runs", 5, "timed runs of each report")
@@ -87,9 +83,8 @@ func parseReportBench(args []string, out io.Writer) (reportBenchConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if !models.IsPostgres(cfg.url) {
-		return cfg, fmt.Errorf("bench report needs PostgreSQL (set-based bulk load, the target is a PostgreSQL figure): "+
-			"%q is an SQLite path; set -db, DATABASE_URL or MOTCUA_TEST_DATABASE_URL to postgres://…", cfg.url)
+	if err := needPostgres("bench report", cfg.url, "set-based bulk load, the target is a PostgreSQL figure"); err != nil {
+		return cfg, err
 	}
 	if cfg.dossiers < 1 || cfg.dossiers > 99999999 || cfg.boards < 1 || cfg.boards > 99 || cfg.runs < 1 {
 		return cfg, errors.New("bench report: -dossiers must be 1 to 99999999, -boards 1 to 99 and -runs at least 1")

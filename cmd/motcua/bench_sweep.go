@@ -62,11 +62,8 @@ func benchSweep(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := benchPrepare(cfg.url)
 	if err != nil {
-		return err
-	}
-	if err := ensureBenchDatabase(cfg.url); err != nil {
 		return err
 	}
 	var rows []sweepRow
@@ -87,17 +84,15 @@ func parseSweepBench(args []string, out io.Writer) (sweepBenchConfig, error) {
 	fs := flag.NewFlagSet("bench sweep", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := sweepBenchConfig{}
-	def := env("DATABASE_URL", env("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua_test?sslmode=disable"))
-	fs.StringVar(&cfg.url, "db", def, "PostgreSQL URL (a fresh schema per size is created and dropped)")
+	benchDBFlag(fs, &cfg.url, "a fresh schema per size is created and dropped")
 	open := fs.String("open", "100000,1000000", "comma-separated numbers of open dossiers, one measurement each")
 	fs.IntVar(&cfg.due, "due", 10000, "open dossiers overdue (half) or due within 2 working days (half) at the sweep instant")
 	fs.IntVar(&cfg.runs, "runs", 5, "repeat sweeps at the same instant after the first (they raise nothing new)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if !models.IsPostgres(cfg.url) {
-		return cfg, fmt.Errorf("bench sweep needs PostgreSQL (partial indexes, advisory lock): %q is an SQLite path; "+
-			"set -db, DATABASE_URL or MOTCUA_TEST_DATABASE_URL to postgres://…", cfg.url)
+	if err := needPostgres("bench sweep", cfg.url, "partial indexes, advisory lock"); err != nil {
+		return cfg, err
 	}
 	sizes, err := parseSizes(*open)
 	if err != nil {

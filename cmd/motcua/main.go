@@ -1,6 +1,6 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
-// `sweep`, `report`, `recount` and `bench`.
+// `sweep`, `report`, `import`, `recount` and `bench`.
 package main
 
 import (
@@ -41,12 +41,17 @@ Usage:
                                default every board) and period P: 2024, 2024-H1, 2024-Q3, 2024-11 or
                                FROM..TO (YYYY-MM-DD or dd/mm/yyyy); to standard output or FILE (the format
                                defaults to FILE's extension, else json)
+  motcua import [--dry-run] FILE
+                               replay historical dossiers and opening investment projects from a JSON
+                               Lines FILE (- for standard input) through the engine, all or nothing;
+                               every faulty line is listed; --dry-run writes nothing (docs/IMPORT.md)
   motcua recount               rebuild the report counters from the dossiers (after changes made
                                outside motcua; a report that finds them out of step says so)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
   motcua bench report          measure Biểu 06 and Decision 766 for a year over 1M dossiers (PostgreSQL)
+  motcua bench import          measure motcua import over 20,000 generated dossiers (PostgreSQL)
 
 Environment:
   DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
@@ -92,6 +97,8 @@ func run(args []string, out io.Writer, log *slog.Logger) error {
 		return sweep(args[1:], out, log)
 	case "report":
 		return report(args[1:], out)
+	case "import":
+		return importHistory(args[1:], out)
 	case "recount":
 		return recount(out)
 	case "help", "-h", "--help":

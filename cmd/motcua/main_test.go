@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/motcua/motcua/models"
 )
 
@@ -82,6 +84,23 @@ func TestServeRefusesSchemaBehind(t *testing.T) {
 	if n != 12 {
 		t.Fatalf("catalogue_versions has %d rows, want 12", n)
 	}
+}
+
+// migratedSQLite points DATABASE_URL at a new SQLite file, with the
+// embedded configuration, runs `motcua migrate` on it and opens it.
+func migratedSQLite(t *testing.T) *gorm.DB {
+	t.Helper()
+	t.Setenv("MOTCUA_CONFIG_DIR", "")
+	path := filepath.Join(t.TempDir(), "m.db")
+	t.Setenv("DATABASE_URL", path)
+	if err := run([]string{"migrate"}, io.Discard, quiet); err != nil {
+		t.Fatal(err)
+	}
+	db, err := models.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // copyConfigs builds a config dir: the shipped one with procedures replaced by dir's files.

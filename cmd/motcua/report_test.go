@@ -4,33 +4,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
 
-	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/reports"
 )
 
 // reportDB migrates an SQLite database at DATABASE_URL and plays a
 // construction permit at HBI through the engine: received Mon 16/11/2026,
 // due Tue 01/12/2026, so in progress within the deadline on 30/11/2026.
-func reportDB(t *testing.T) {
+// It returns the database.
+func reportDB(t *testing.T) *gorm.DB {
 	t.Helper()
-	t.Setenv("MOTCUA_CONFIG_DIR", "")
-	path := filepath.Join(t.TempDir(), "m.db")
-	t.Setenv("DATABASE_URL", path)
-	if err := run([]string{"migrate"}, io.Discard, quiet); err != nil {
-		t.Fatal(err)
-	}
-	db, err := models.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	receivedDossier(t, db)
+	return db
 }
 
 // TestReportCommand: `motcua report` writes JSON and CSV to standard
@@ -95,14 +87,10 @@ func checkReportXLSX(t *testing.T) {
 // more overdue than in progress) make the report refuse, naming `motcua
 // recount`; the recount restores them and the report's figures.
 func TestRecountCommand(t *testing.T) {
-	reportDB(t)
+	db := reportDB(t)
 	args := []string{"report", "--board", "HBI", "--period", "2026-11", "--format", "csv"}
 	var before bytes.Buffer
 	if err := run(args, &before, quiet); err != nil {
-		t.Fatal(err)
-	}
-	db, err := models.Open(os.Getenv("DATABASE_URL"))
-	if err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Exec("UPDATE report_counts SET n = 2, day = '2026-11-20' WHERE kind = 'overdue'").Error; err != nil {

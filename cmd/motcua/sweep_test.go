@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,16 +21,7 @@ import (
 // 16/11/2026 09:00 (due Tue 01/12/2026), once, and fires no expiry event
 // (received has none).
 func TestSweepCommand(t *testing.T) {
-	t.Setenv("MOTCUA_CONFIG_DIR", "")
-	path := filepath.Join(t.TempDir(), "m.db")
-	t.Setenv("DATABASE_URL", path)
-	if err := run([]string{"migrate"}, io.Discard, quiet); err != nil {
-		t.Fatal(err)
-	}
-	db, err := models.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	receivedDossier(t, db)
 	for _, want := range []string{"due_soon=0 overdue=2 step_overdue=0 apology_due=0",
 		"due_soon=0 overdue=0 step_overdue=0 apology_due=0"} {
