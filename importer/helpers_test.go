@@ -3,7 +3,6 @@ package importer_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func seedBoards(t testing.TB, db *gorm.DB) map[string]*models.Board {
 			Zones      []string `yaml:"zones"`
 		} `yaml:"boards"`
 	}
-	if err := yaml.Unmarshal(readFile(t, filepath.Join(workflowtest.ConfigDir(), "demo", "boards.yaml")), &file); err != nil {
+	if err := yaml.Unmarshal(workflowtest.ReadFile(t, filepath.Join(workflowtest.ConfigDir(), "demo", "boards.yaml")), &file); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]*models.Board{}
@@ -53,19 +52,9 @@ func seedBoards(t testing.TB, db *gorm.DB) map[string]*models.Board {
 	return out
 }
 
-// readFile reads a file or fails the test.
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // importFile imports a file of testdata/ (or any path) as of now.
 func importFile(t testing.TB, db *gorm.DB, eng *workflow.Engine, path string, dryRun bool) (*importer.Summary, error) {
 	t.Helper()
-	return importer.Run(context.Background(), db, eng, bytes.NewReader(readFile(t, path)),
+	return importer.Run(context.Background(), db, eng, bytes.NewReader(workflowtest.ReadFile(t, path)),
 		importer.Options{DryRun: dryRun, Now: now})
 }

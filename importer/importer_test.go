@@ -169,7 +169,7 @@ func TestImportOneBadLineAtTheEnd(t *testing.T) {
 	eng := workflowtest.Engine(t)
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		seedBoards(t, db)
-		file := append(readFile(t, hbiFile), []byte(`{"board": "HBI", "procedure": "union-registration", "variant": "standard", `+
+		file := append(workflowtest.ReadFile(t, hbiFile), []byte(`{"board": "HBI", "procedure": "union-registration", "variant": "standard", `+
 			`"channel": "direct", "applicant": {"name": "Công đoàn cơ sở Công ty TNHH Thử Nghiệm"}, `+
 			`"events": [{"event": "submit", "at": "2024-06-28 09:00", "role": "officer"}, `+
 			`{"event": "approve", "at": "2024-06-28 10:00", "role": "leader"}]}`+"\n")...)

@@ -25,21 +25,14 @@ import (
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
+// at parses "2006-01-02 15:04" in Asia/Ho_Chi_Minh.
+var at = workflowtest.At
+
 // boardNameVI is the board's name, with every kind of diacritic the
 // renderer must carry through SMTP.
 const boardNameVI = "Ban Quản lý các khu công nghiệp tỉnh Hòa Bình"
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-// at parses "2006-01-02 15:04" in Asia/Ho_Chi_Minh.
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	v, err := time.ParseInLocation("2006-01-02 15:04", s, deadlines.Location)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
 
 // fixture is a board and an investor account on a fresh database with the
 // shipped engine.

@@ -2,11 +2,8 @@ package reports_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"gorm.io/gorm"
@@ -19,14 +16,7 @@ import (
 )
 
 // at parses "2006-01-02 15:04" in Asia/Ho_Chi_Minh.
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	v, err := time.ParseInLocation("2006-01-02 15:04", s, deadlines.Location)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
+var at = workflowtest.At
 
 // period parses a period that must be valid.
 func period(t testing.TB, s string) reports.Period {
@@ -111,50 +101,6 @@ func dueDay(d *models.Dossier) string {
 		return ""
 	}
 	return d.DueAt.In(deadlines.Location).Format("2006-01-02")
-}
-
-// engineWith loads the shipped catalogue with edits applied to its files
-// (file → old → new), and the shipped calendar.
-func engineWith(t testing.TB, edits map[string][2]string) *workflow.Engine {
-	t.Helper()
-	dir := workflowtest.ConfigDir()
-	fsys := fstest.MapFS{}
-	for _, name := range []string{workflow.OneStopFile} {
-		fsys[name] = &fstest.MapFile{Data: readFile(t, filepath.Join(dir, name))}
-	}
-	names, err := filepath.Glob(filepath.Join(dir, "procedures", "*.yaml"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no procedure files in %s: %v", dir, err)
-	}
-	for _, path := range names {
-		name := "procedures/" + filepath.Base(path)
-		data := string(readFile(t, path))
-		if e, ok := edits[name]; ok {
-			if !strings.Contains(data, e[0]) {
-				t.Fatalf("%s has no %q to edit", name, e[0])
-			}
-			data = strings.ReplaceAll(data, e[0], e[1])
-		}
-		fsys[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	cat, err := workflow.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := deadlines.LoadCalendar(os.DirFS(filepath.Join(dir, "holidays")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return workflow.NewEngine(cat, cal)
-}
-
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // rowOf returns the report row of a procedure.

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // TestDecision766Hand checks indicators 2.1 and 2.2 for October 2024 on
@@ -18,7 +19,7 @@ import (
 // recognition is given two supplementation requests here so that a dossier
 // can have more than one.
 func TestDecision766Hand(t *testing.T) {
-	eng := engineWith(t, map[string][2]string{"procedures/union-registration.yaml": {"max_requests: 1", "max_requests: 2"}})
+	eng := workflowtest.EngineWith(t, map[string][2]string{"procedures/union-registration.yaml": {"max_requests: 1", "max_requests: 2"}})
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		hbi := newBoard(t, db, "HBI", "000.20.30.H33")
 		bgg := newBoard(t, db, "BGG", "000.20.24.H06")

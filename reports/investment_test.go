@@ -242,7 +242,7 @@ func readHoaBinh(t *testing.T) hoaBinhFigures {
 			Reported hoaBinhFigures
 		}
 	}
-	if err := yaml.Unmarshal(readFile(t, filepath.Join(workflowtest.ConfigDir(), "demo", "boards.yaml")), &file); err != nil {
+	if err := yaml.Unmarshal(workflowtest.ReadFile(t, filepath.Join(workflowtest.ConfigDir(), "demo", "boards.yaml")), &file); err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range file.Boards {

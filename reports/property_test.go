@@ -49,7 +49,7 @@ func TestBieu06Property(t *testing.T) {
 	t.Logf("seed %d", propertySeed)
 	// Union recognition allows two supplementation requests here, so that
 	// Decision 766's "more than one request" rule has dossiers to apply to.
-	eng := engineWith(t, map[string][2]string{"procedures/union-registration.yaml": {"max_requests: 1", "max_requests: 2"}})
+	eng := workflowtest.EngineWith(t, map[string][2]string{"procedures/union-registration.yaml": {"max_requests: 1", "max_requests: 2"}})
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		rng := rand.New(rand.NewSource(propertySeed))
 		boards := []uint{newBoard(t, db, "HBI", "000.20.30.H33").ID, newBoard(t, db, "BGG", "000.20.24.H06").ID}

@@ -16,14 +16,7 @@ import (
 )
 
 // at parses "2006-01-02 15:04" in Asia/Ho_Chi_Minh.
-func at(t testing.TB, s string) time.Time {
-	t.Helper()
-	v, err := time.ParseInLocation("2006-01-02 15:04", s, deadlines.Location)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
+var at = workflowtest.At
 
 // day formats an instant's local date, or "" for nil.
 func day(p *time.Time) string {

@@ -28,7 +28,7 @@ import (
 const usage = `motcua — một cửa / one-stop shop workflow engine
 
 Usage:
-  motcua serve                 serve the API and web UI (MOTCUA_ADDR, default :8080)
+  motcua serve                 serve the HTTP API (MOTCUA_ADDR, default :8080)
   motcua migrate               apply pending database migrations
   motcua seed-demo             load demo boards, zones and users (idempotent)
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
