@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -25,11 +26,12 @@ import (
 type reportsAPI struct {
 	db  *gorm.DB
 	eng *workflow.Engine
+	now func() time.Time
 }
 
 // registerReports adds /reports/reform.
 func registerReports(g *echo.Group, d Deps, auth echo.MiddlewareFunc) {
-	h := &reportsAPI{db: d.DB, eng: d.Engine}
+	h := &reportsAPI{db: d.DB, eng: d.Engine, now: d.Now}
 	g.GET("/reports/reform", h.reform, auth,
 		RequireRole(workflow.RoleLeader, workflow.RoleManager, workflow.RoleAdmin))
 }
@@ -65,7 +67,7 @@ func (h *reportsAPI) reform(c echo.Context) error {
 // export computes Biểu 06 and, for JSON, the Decision 766 indicators.
 func (h *reportsAPI) export(c echo.Context, board *models.Board, p reports.Period, f reports.Format) (reports.Export, error) {
 	ctx := c.Request().Context()
-	q := reports.Query{Period: p}
+	q := reports.Query{Period: p, Now: h.now()}
 	if board != nil {
 		q.BoardID = &board.ID
 	}

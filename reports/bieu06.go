@@ -82,6 +82,7 @@ type Group struct {
 // the total, and the sentence a board writes from it.
 type Report struct {
 	Period    Period        `json:"period"`
+	AsOf      workflow.Date `json:"as_of"` // the day the dossiers in progress are classified at (Query.AsOf)
 	BoardID   *uint         `json:"board_id,omitempty"`
 	Groups    []Group       `json:"groups"`
 	Total     Row           `json:"total"`
@@ -139,12 +140,12 @@ func (c *counts) addCounter(r counterRow, refused, withdrawn bool) {
 	case models.TallyResolved:
 		c.addResolved(r, refused, withdrawn)
 	case models.TallyOverdue:
-		c.Overdue += r.Inside + r.Before
+		c.Overdue += r.UntilAsOf
 		if r.Multi {
-			c.overdueMulti += r.Inside + r.Before
+			c.overdueMulti += r.UntilAsOf
 		}
 	case models.TallyOpenMulti:
-		c.openMulti += r.Inside + r.Before
+		c.openMulti += r.UntilAsOf
 	}
 }
 
@@ -246,7 +247,7 @@ func Bieu06(ctx context.Context, db *gorm.DB, cat *workflow.Catalogue, q Query) 
 	for proc, c := range sums {
 		byProc[proc] = c.row()
 	}
-	rep := &Report{Period: q.Period, BoardID: q.BoardID, Groups: groups(cat, byProc)}
+	rep := &Report{Period: q.Period, AsOf: workflow.Date{Time: q.AsOf()}, BoardID: q.BoardID, Groups: groups(cat, byProc)}
 	rep.Total.Name = totalName
 	for _, g := range rep.Groups {
 		rep.Total.add(g.Subtotal)

@@ -11,6 +11,7 @@ import (
 type jsonExport struct {
 	Board       *jsonBoard     `json:"board"` // null: every board
 	Period      jsonPeriod     `json:"period"`
+	AsOf        workflow.Date  `json:"as_of"` // the day in-progress dossiers are classified at (Query.AsOf)
 	Rows        []jsonRow      `json:"rows"`
 	Fields      []jsonField    `json:"fields"`
 	Total       jsonRow        `json:"total"`
@@ -77,8 +78,8 @@ func toJSONRow(r Row) jsonRow {
 func (e Export) document() jsonExport {
 	rep := e.Report
 	out := jsonExport{Rows: []jsonRow{}, Fields: []jsonField{}, Total: toJSONRow(rep.Total),
-		Period:    jsonPeriod{From: rep.Period.From, To: rep.Period.To, Label: rep.Period.Label.VI, LabelEN: rep.Period.Label.EN},
-		Narrative: rep.Narrative.VI, NarrativeEN: rep.Narrative.EN, Indicators: e.Indicators}
+		Period: jsonPeriod{From: rep.Period.From, To: rep.Period.To, Label: rep.Period.Label.VI, LabelEN: rep.Period.Label.EN},
+		AsOf:   rep.AsOf, Narrative: rep.Narrative.VI, NarrativeEN: rep.Narrative.EN, Indicators: e.Indicators}
 	if e.Board != nil {
 		out.Board = &jsonBoard{ID: e.Board.ID, Code: e.Board.Code, Name: e.Board.NameVI}
 	}
@@ -95,7 +96,7 @@ func (e Export) document() jsonExport {
 
 // WriteJSON writes the report as one JSON document:
 //
-//	{"board": {"id","code","name"} | null, "period": {"from","to","label","label_en"},
+//	{"board": {"id","code","name"} | null, "period": {"from","to","label","label_en"}, "as_of",
 //	 "rows": [...], "fields": [{"field","name","procedures","subtotal"}], "total": {...},
 //	 "narrative": "…", "narrative_en": "…", "indicators_766": {...}}
 //

@@ -106,6 +106,31 @@ func checkXLSXHeading(t *testing.T, f *excelize.File, e reports.Export) {
 	if got := cell(t, f, "A1"); got != "Biểu số 06/VPCP/KSTT" {
 		t.Errorf("A1 = %q", got)
 	}
+	if strings.Contains(title, "tính đến") {
+		t.Errorf("title %q says as of a day, for a period that has ended", title)
+	}
+}
+
+// TestExportXLSXPeriodNotEnded: a report made before its period's end says
+// in its period line up to which day its figures run.
+func TestExportXLSXPeriodNotEnded(t *testing.T) {
+	eng := workflowtest.Engine(t)
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		e := exportOctober(t, db, eng)
+		e.Report.AsOf = workflow.Date{Time: at(t, "2024-10-17 00:00")}
+		var buf bytes.Buffer
+		if err := e.WriteXLSX(&buf); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if got := cell(t, f, "A6"); !strings.Contains(got, "(số liệu tính đến hết ngày 17/10/2024)") {
+			t.Errorf("period line %q", got)
+		}
+	})
 }
 
 func checkXLSXMerges(t *testing.T, f *excelize.File) {
@@ -349,7 +374,10 @@ func TestExportJSON(t *testing.T) {
 		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 			t.Fatal(err)
 		}
-		checkKeys(t, "document", doc, "board", "period", "rows", "fields", "total", "narrative", "narrative_en", "indicators_766")
+		checkKeys(t, "document", doc, "board", "period", "as_of", "rows", "fields", "total", "narrative", "narrative_en", "indicators_766")
+		if doc["as_of"] != "2024-10-31" {
+			t.Errorf("as_of %v, want the period's last day 2024-10-31", doc["as_of"])
+		}
 		checkKeys(t, "period", doc["period"].(map[string]any), "from", "to", "label", "label_en")
 		checkKeys(t, "board", doc["board"].(map[string]any), "id", "code", "name")
 		checkJSONValues(t, e, doc)

@@ -211,7 +211,15 @@ func (x *xlsx) heading(e Export) {
 	x.merge(1, xlsxTitleRow, xlsxLastCol, xlsxTitleRow, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", x.st.title)
 	x.height(xlsxTitleRow, 22)
 	x.merge(1, xlsxUnitRow, xlsxLastCol, xlsxUnitRow, "tại "+e.boardName().VI, x.st.unit)
-	x.merge(1, xlsxPeriodRow, xlsxLastCol, xlsxPeriodRow, "Kỳ báo cáo: "+periodLine(e.Report.Period), x.st.period)
+	x.merge(1, xlsxPeriodRow, xlsxLastCol, xlsxPeriodRow, "Kỳ báo cáo: "+periodLine(e.Report.Period)+asOfLine(e.Report), x.st.period)
+}
+
+// asOfLine says, for a period not yet ended, the day the report is made at.
+func asOfLine(r *Report) string {
+	if !r.AsOf.Before(r.Period.LastDay()) {
+		return ""
+	}
+	return " (số liệu tính đến hết ngày " + r.AsOf.Format("02/01/2006") + ")"
 }
 
 // height sets a row's height in points.

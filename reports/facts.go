@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -14,9 +15,28 @@ import (
 
 // Query selects what a report counts: a period and optionally one board
 // (nil: every board of the deployment).
+//
+// Now is when the report is made. A period that has not ended yet is
+// reported as of Now's day: a dossier in progress is overdue when its
+// appointment date is before that day, not before the period's last day,
+// which has not come. Zero means as of the period's end.
 type Query struct {
 	Period  Period
 	BoardID *uint
+	Now     time.Time
+}
+
+// AsOf is the day whose end the dossiers in progress are classified at:
+// the period's last day, or Now's day if earlier.
+func (q Query) AsOf() time.Time {
+	if q.Now.IsZero() {
+		return q.Period.LastDay()
+	}
+	today := deadlines.DateOf(q.Now)
+	if today.Before(q.Period.LastDay()) {
+		return today
+	}
+	return q.Period.LastDay()
 }
 
 // check refuses a query without a valid period (a zero Period, or one
@@ -40,34 +60,37 @@ func (q Query) check() error {
 //     withdrawn) in the period, by outcome, end state and Decision 766's
 //     "more than one supplementation request": resolved counters inside;
 //   - in progress at the end: received less resolved, in all;
-//   - overdue at the end: the overdue changes in all, which sum to the
-//     dossiers in progress whose appointment in force at the end falls
-//     before the period's last day; with the multi mark, those of them asked
-//     to supplement more than once;
+//   - overdue at the end: the overdue changes up to the as-of day (the
+//     last day, or today for a period not yet ended: Query.AsOf), which sum
+//     to the dossiers in progress whose appointment in force then falls
+//     before that day; with the multi mark, those of them asked to
+//     supplement more than once;
 //   - asked to supplement more than once and in progress at the end: the
-//     open_multi changes in all.
+//     open_multi changes up to the as-of day.
 //
 // Days are YYYY-MM-DD text, so the bounds compare the same way on both
 // databases.
 const countersSQL = `SELECT board_id AS board_id, procedure AS proc, kind AS kind, channel AS channel,
 	outcome AS outcome, end_state AS end_state, multi AS multi,
 	SUM(CASE WHEN day >= @start_day THEN n ELSE 0 END) AS inside,
-	SUM(CASE WHEN day < @start_day THEN n ELSE 0 END) AS before
+	SUM(CASE WHEN day < @start_day THEN n ELSE 0 END) AS before,
+	SUM(CASE WHEN day <= @as_of_day THEN n ELSE 0 END) AS until_as_of
 FROM report_counts
 WHERE day <= @last_day%s
 GROUP BY 1, 2, 3, 4, 5, 6, 7`
 
 // counterRow is one row of countersSQL.
 type counterRow struct {
-	BoardID  uint   `gorm:"column:board_id"`
-	Proc     string `gorm:"column:proc"`
-	Kind     string `gorm:"column:kind"`
-	Channel  string `gorm:"column:channel"`
-	Outcome  string `gorm:"column:outcome"`
-	EndState string `gorm:"column:end_state"`
-	Multi    bool   `gorm:"column:multi"`
-	Inside   int    `gorm:"column:inside"`
-	Before   int    `gorm:"column:before"`
+	BoardID   uint   `gorm:"column:board_id"`
+	Proc      string `gorm:"column:proc"`
+	Kind      string `gorm:"column:kind"`
+	Channel   string `gorm:"column:channel"`
+	Outcome   string `gorm:"column:outcome"`
+	EndState  string `gorm:"column:end_state"`
+	Multi     bool   `gorm:"column:multi"`
+	Inside    int    `gorm:"column:inside"`
+	Before    int    `gorm:"column:before"`
+	UntilAsOf int    `gorm:"column:until_as_of"`
 }
 
 // boardFilter restricts countersSQL to the query's board, if any.
@@ -83,7 +106,8 @@ func boardFilter(q Query) string {
 // and its first and last days.
 func boundArgs(q Query) map[string]any {
 	args := map[string]any{"start": q.Period.Start(), "end": q.Period.End(),
-		"start_day": q.Period.Start().Format("2006-01-02"), "last_day": q.Period.LastDay().Format("2006-01-02")}
+		"start_day": q.Period.Start().Format("2006-01-02"), "last_day": q.Period.LastDay().Format("2006-01-02"),
+		"as_of_day": q.AsOf().Format("2006-01-02")}
 	if q.BoardID != nil {
 		args["board"] = *q.BoardID
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -53,7 +54,7 @@ func report(args []string, out io.Writer) error {
 // buildExport computes the report and, for JSON, the Decision 766 indicators.
 func buildExport(ctx context.Context, db *gorm.DB, eng *workflow.Engine, f reportFlags) (reports.Export, error) {
 	var e reports.Export
-	q := reports.Query{Period: f.period}
+	q := reports.Query{Period: f.period, Now: time.Now()}
 	if f.board != "" {
 		b, err := models.GetBoardByCode(ctx, db, f.board)
 		if errors.Is(err, models.ErrNotFound) {
