@@ -65,15 +65,7 @@ func TestExportXLSX(t *testing.T) {
 	eng := workflowtest.Engine(t)
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := exportOctober(t, db, eng)
-		var buf bytes.Buffer
-		if err := e.WriteXLSX(&buf); err != nil {
-			t.Fatal(err)
-		}
-		f, err := excelize.OpenReader(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
+		f := openXLSX(t, e)
 		checkXLSXHeading(t, f, e)
 		checkXLSXMerges(t, f)
 		checkXLSXHeaders(t, f)
@@ -118,19 +110,26 @@ func TestExportXLSXPeriodNotEnded(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		e := exportOctober(t, db, eng)
 		e.Report.AsOf = workflow.Date{Time: at(t, "2024-10-17 00:00")}
-		var buf bytes.Buffer
-		if err := e.WriteXLSX(&buf); err != nil {
-			t.Fatal(err)
-		}
-		f, err := excelize.OpenReader(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if got := cell(t, f, "A6"); !strings.Contains(got, "(số liệu tính đến hết ngày 17/10/2024)") {
+		if got := cell(t, openXLSX(t, e), "A6"); !strings.Contains(got, "(số liệu tính đến hết ngày 17/10/2024)") {
 			t.Errorf("period line %q", got)
 		}
 	})
+}
+
+// openXLSX writes e as a workbook and reads it back; it is closed when the
+// test ends.
+func openXLSX(t *testing.T, e reports.Export) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := e.WriteXLSX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func checkXLSXMerges(t *testing.T, f *excelize.File) {
