@@ -3,6 +3,8 @@ package deadlines
 import (
 	"fmt"
 	"time"
+
+	"github.com/motcua/motcua/errs"
 )
 
 // ClockState is the state of a dossier's clock.
@@ -80,21 +82,13 @@ type Clock struct {
 	Outcome       Outcome // "" until finished with a started clock
 }
 
-// RuleError is a refused clock operation: a transition not allowed in the
-// clock's state or a violated rule. Message is Vietnamese / English and is
-// meant for the user; Field names the offending input field, if any.
-type RuleError struct {
-	Code    string
-	Field   string
-	Message string
-}
-
-// Error returns Message.
-func (e *RuleError) Error() string { return e.Message }
+// A refused clock operation (a transition not allowed in the clock's state
+// or a violated rule) is an *errs.Error of kind errs.KindRule, whose Field
+// names the offending input field, if any.
 
 // stateError reports an operation attempted in the wrong clock state.
-func stateError(code string, clk *Clock, vi, en string) *RuleError {
-	return &RuleError{Code: code, Message: fmt.Sprintf("%s (trạng thái: %s) / %s (state: %s)", vi, clk.state(), en, clk.state())}
+func stateError(code string, clk *Clock, vi, en string) *errs.Error {
+	return errs.Rule(code, "", fmt.Sprintf("%s (trạng thái: %s)", vi, clk.state()), fmt.Sprintf("%s (state: %s)", en, clk.state()))
 }
 
 // state returns the clock state, the zero value being idle.
@@ -246,28 +240,28 @@ func (c *Calendar) checkExtension(clk *Clock, at, newDue time.Time, r Rules) err
 	due := DateOf(*clk.DueAt)
 	nd := DateOf(newDue)
 	if clk.Extensions >= r.MaxExtensions {
-		return &RuleError{Code: "extension_limit", Message: fmt.Sprintf(
-			"Đã gia hạn tối đa %d lần / The appointment may be moved at most %d time(s)", r.MaxExtensions, r.MaxExtensions)}
+		return errs.Rule("extension_limit", "", fmt.Sprintf("Đã gia hạn tối đa %d lần", r.MaxExtensions),
+			fmt.Sprintf("The appointment may be moved at most %d time(s)", r.MaxExtensions))
 	}
 	if latest := due.AddDate(0, 0, -r.ApologyLeadDays); DateOf(at).After(latest) {
-		return &RuleError{Code: "extension_too_late", Message: fmt.Sprintf(
-			"Phải xin lỗi và hẹn lại chậm nhất ngày %s (%d ngày trước ngày hẹn %s) / The apology and new appointment are due by %s (%d day(s) before the appointment date %s)",
-			formatDate(latest), r.ApologyLeadDays, formatDate(due), formatDate(latest), r.ApologyLeadDays, formatDate(due))}
+		return errs.Rule("extension_too_late", "",
+			fmt.Sprintf("Phải xin lỗi và hẹn lại chậm nhất ngày %s (%d ngày trước ngày hẹn %s)", formatDate(latest), r.ApologyLeadDays, formatDate(due)),
+			fmt.Sprintf("The apology and new appointment are due by %s (%d day(s) before the appointment date %s)", formatDate(latest), r.ApologyLeadDays, formatDate(due)))
 	}
 	if !nd.After(due) {
-		return &RuleError{Code: "extension_date_not_after_due", Field: "new_due_date", Message: fmt.Sprintf(
-			"Ngày hẹn mới %s phải sau ngày hẹn hiện tại %s / The new appointment date %s must be after the current one, %s",
-			formatDate(nd), formatDate(due), formatDate(nd), formatDate(due))}
+		return errs.Rule("extension_date_not_after_due", "new_due_date",
+			fmt.Sprintf("Ngày hẹn mới %s phải sau ngày hẹn hiện tại %s", formatDate(nd), formatDate(due)),
+			fmt.Sprintf("The new appointment date %s must be after the current one, %s", formatDate(nd), formatDate(due)))
 	}
 	if !c.IsWorkingDay(nd) {
-		return &RuleError{Code: "extension_date_rest_day", Field: "new_due_date", Message: fmt.Sprintf(
-			"Ngày hẹn mới %s là ngày nghỉ / The new appointment date %s is not a working day", formatDate(nd), formatDate(nd))}
+		return errs.Rule("extension_date_rest_day", "new_due_date", fmt.Sprintf("Ngày hẹn mới %s là ngày nghỉ", formatDate(nd)),
+			fmt.Sprintf("The new appointment date %s is not a working day", formatDate(nd)))
 	}
 	if r.ExtensionLimit != nil {
 		if limit := c.DueDate(due, *r.ExtensionLimit); nd.After(limit) {
-			return &RuleError{Code: "extension_too_long", Field: "new_due_date", Message: fmt.Sprintf(
-				"Chỉ được gia hạn tối đa %s, đến ngày %s / The extension may not exceed %s, i.e. %s",
-				r.ExtensionLimit, formatDate(limit), r.ExtensionLimit, formatDate(limit))}
+			return errs.Rule("extension_too_long", "new_due_date",
+				fmt.Sprintf("Chỉ được gia hạn tối đa %s, đến ngày %s", r.ExtensionLimit, formatDate(limit)),
+				fmt.Sprintf("The extension may not exceed %s, i.e. %s", r.ExtensionLimit, formatDate(limit)))
 		}
 	}
 	return nil

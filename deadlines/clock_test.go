@@ -3,6 +3,8 @@ package deadlines
 import (
 	"errors"
 	"testing"
+
+	"github.com/motcua/motcua/errs"
 )
 
 // rules10 is a 10-working-day procedure with the ND 61/2018 defaults.
@@ -18,12 +20,12 @@ func rules10(s SupplementRule) Rules {
 
 func wantCode(t *testing.T, err error, code, field string) {
 	t.Helper()
-	var re *RuleError
-	if !errors.As(err, &re) {
-		t.Fatalf("error = %v, want *RuleError %s", err, code)
+	var re *errs.Error
+	if !errors.As(err, &re) || re.Kind != errs.KindRule {
+		t.Fatalf("error = %v, want a rule error %s", err, code)
 	}
-	if re.Code != code || re.Field != field || re.Message == "" || re.Error() != re.Message {
-		t.Errorf("RuleError = %+v, want code %q field %q and a message", re, code, field)
+	if re.Code != code || re.Field != field || re.VI == "" || re.EN == "" || re.Error() != re.VI+" / "+re.EN {
+		t.Errorf("rule error = %+v, want code %q field %q and a message in both languages", re, code, field)
 	}
 }
 
@@ -318,8 +320,8 @@ func TestRulesValidate(t *testing.T) {
 	for i, r := range bad {
 		if err := c.Start(&Clock{}, at(t, "2024-03-04 10:00:00"), r); err == nil {
 			t.Errorf("rules %d: Start accepted invalid rules %+v", i, r)
-		} else if _, isRule := err.(*RuleError); isRule {
-			t.Errorf("rules %d: invalid configuration reported as a RuleError: %v", i, err)
+		} else if _, isRule := err.(*errs.Error); isRule {
+			t.Errorf("rules %d: invalid configuration reported as a rule error: %v", i, err)
 		}
 	}
 }

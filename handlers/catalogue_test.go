@@ -10,21 +10,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow"
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // catalogueServer is a real HTTP server with the catalogue routes and the central error handler.
 func catalogueServer(t *testing.T, eng *workflow.Engine) *httptest.Server {
-	e := echo.New()
-	e.HTTPErrorHandler = ErrorHandler(nil)
-	registerCatalogue(e.Group("/api/v1"), eng)
-	srv := httptest.NewServer(e)
+	srv := httptest.NewServer(New(Deps{Service: service.New(service.Deps{Engine: eng})}))
 	t.Cleanup(srv.Close)
 	return srv
 }

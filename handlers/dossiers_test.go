@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow"
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
@@ -22,18 +23,20 @@ import (
 // apiFixture is a real HTTP server over a fresh database, with two boards,
 // their staff and two investors, and one online dossier of investor a.
 type apiFixture struct {
-	srv    *httptest.Server
-	db     *gorm.DB
-	tokens map[string]string
-	code   string
+	srv     *httptest.Server
+	db      *gorm.DB
+	tokens  map[string]string
+	code    string
+	dataDir string
 }
 
 func newAPIFixture(t *testing.T, db *gorm.DB) *apiFixture {
 	t.Helper()
 	eng := workflowtest.Engine(t)
 	now := time.Date(2026, 11, 16, 9, 0, 0, 0, deadlines.Location)
-	f := &apiFixture{db: db, tokens: map[string]string{}}
-	f.srv = httptest.NewServer(New(Deps{DB: db, Engine: eng, Now: func() time.Time { return now }}))
+	f := &apiFixture{db: db, tokens: map[string]string{}, dataDir: t.TempDir()}
+	f.srv = httptest.NewServer(New(Deps{Service: service.New(service.Deps{DB: db, Engine: eng, DataDir: f.dataDir,
+		Now: func() time.Time { return now }})}))
 	t.Cleanup(f.srv.Close)
 	hbi := models.Board{Code: "HBI", NameVI: "Ban Quản lý các KCN tỉnh Hòa Bình", AgencyCode: "000.20.30.H33"}
 	bgg := models.Board{Code: "BGG", NameVI: "Ban Quản lý các KCN tỉnh Bắc Giang", AgencyCode: "000.20.24.H06"}
@@ -48,7 +51,11 @@ func newAPIFixture(t *testing.T, db *gorm.DB) *apiFixture {
 		{"hbi.leader", "leader", hbi.ID}, {"bgg.officer", "officer", bgg.ID}} {
 		hash, _ := models.HashPassword("secret-" + u.name)
 		board := u.board
-		row := &models.User{BoardID: &board, Username: u.name, Role: string(u.role), PasswordHash: hash, Active: true, FullName: u.name}
+		row := &models.User{BoardID: &board, Username: u.name, Role: string(u.role), PasswordHash: hash, Active: true,
+			FullName: u.name, EmailVerifiedAt: &now}
+		if u.role == workflow.RoleInvestor {
+			row.BoardID = nil // investor accounts belong to no board
+		}
 		if err := db.Create(row).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -41,9 +42,9 @@ func decimalString(raw json.RawMessage) (string, error) {
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", &workflow.Error{Kind: workflow.KindInvalid, Code: "invalid_investment", Field: "investment.capital",
-			Message: `vốn đầu tư phải là chuỗi số thập phân theo đơn vị tiền tệ, ví dụ "400000" / ` +
-				`investment.capital must be a decimal string in the currency's units, e.g. "400000"`}
+		return "", errs.New(errs.KindInvalid, "invalid_investment", "investment.capital",
+			`vốn đầu tư phải là chuỗi số thập phân theo đơn vị tiền tệ, ví dụ "400000"`,
+			`investment.capital must be a decimal string in the currency's units, e.g. "400000"`)
 	}
 	return s, nil
 }

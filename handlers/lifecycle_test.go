@@ -37,7 +37,7 @@ func TestEveryProcedureOverHTTP(t *testing.T) {
 		f := newAttachFixture(t, db)
 		for _, p := range procedures {
 			var d submitted
-			if status, _ := f.post(t, "hbi.investor", "/api/v1/dossiers", "", map[string]any{"procedure": p.procedure,
+			if status, _ := f.post(t, "hbi.investor", "/api/v1/dossiers", "", map[string]any{"board": "HBI", "procedure": p.procedure,
 				"variant": p.variant, "applicant_name": "Công ty TNHH Năm Thủ Tục"}, &d); status != 201 {
 				t.Fatalf("%s: submit %d %+v", p.procedure, status, d.Error)
 			}

@@ -1,32 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
-	"github.com/motcua/motcua/models"
-	"github.com/motcua/motcua/notify"
-	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/service"
 )
-
-// notificationAPI serves a signed-in user's in-app notifications.
-type notificationAPI struct {
-	db  *gorm.DB
-	eng *workflow.Engine
-	now func() time.Time
-}
-
-// registerNotifications adds /notifications and /notifications/{id}/read.
-func registerNotifications(g *echo.Group, d Deps, auth echo.MiddlewareFunc) {
-	h := &notificationAPI{db: d.DB, eng: d.Engine, now: d.Now}
-	g.GET("/notifications", h.list, auth)
-	g.POST("/notifications/:id/read", h.read, auth)
-}
 
 // notificationJSON is an in-app notification as the API shows it.
 type notificationJSON struct {
@@ -39,73 +19,41 @@ type notificationJSON struct {
 	ReadAt    *string `json:"read_at"`
 }
 
-// toNotificationJSON renders n.
-func (h *notificationAPI) toNotificationJSON(c echo.Context, n *models.Notification) (notificationJSON, error) {
-	r := &notify.Renderer{DB: h.db, Cat: h.eng.Catalogue()}
-	content, err := r.Render(c.Request().Context(), n)
-	if err != nil {
-		return notificationJSON{}, err
-	}
-	out := notificationJSON{ID: n.ID, Kind: string(n.Kind), Subject: content.Subject, Body: content.Body,
-		CreatedAt: rfc3339(n.CreatedAt), ReadAt: optTime(n.ReadAt)}
-	if n.DossierID != nil {
-		if d, err := models.GetDossier(c.Request().Context(), h.db, *n.DossierID); err == nil {
-			out.Code = &d.Code
-		}
-	}
-	return out, nil
+func toNotificationJSON(n *service.NotificationView) notificationJSON {
+	return notificationJSON{ID: n.ID, Kind: string(n.Kind), Code: optString(n.Code), Subject: n.Content.Subject,
+		Body: n.Content.Body, CreatedAt: rfc3339(n.CreatedAt), ReadAt: optTime(n.ReadAt)}
 }
 
-// list answers GET /notifications[?limit=&cursor=]: the caller's in-app
-// notifications, newest first, with how many are unread.
-func (h *notificationAPI) list(c echo.Context) error {
-	user := CurrentUser(c)
-	var page models.DossierFilter
-	if err := pageParams(c, &page); err != nil {
+// notifications answers GET /notifications[?limit=&cursor=]: the caller's
+// in-app notifications, newest first, with how many are unread.
+func (a *api) notifications(c echo.Context) error {
+	var limit int
+	if err := firstErr(queryOnly(c, "cursor", "limit"), bindInto(&limit, intQuery, c, "limit")); err != nil {
 		return err
 	}
-	if page.Limit == 0 {
-		page.Limit = defaultPageSize
-	}
-	rows, err := models.UserNotifications(c.Request().Context(), h.db, user.ID, page.AfterID, page.Limit)
+	p, err := a.svc.Notifications(c.Request().Context(), principal(c), c.QueryParam("cursor"), limit)
 	if err != nil {
 		return err
 	}
-	items := make([]notificationJSON, len(rows))
-	for i := range rows {
-		if items[i], err = h.toNotificationJSON(c, &rows[i]); err != nil {
-			return err
-		}
+	items := make([]notificationJSON, len(p.Items))
+	for i := range p.Items {
+		items[i] = toNotificationJSON(&p.Items[i])
 	}
-	unread, err := models.UnreadNotifications(c.Request().Context(), h.db, user.ID)
-	if err != nil {
-		return err
-	}
-	var next *string
-	if len(rows) == page.Limit {
-		s := strconv.FormatUint(rows[len(rows)-1].ID, 36)
-		next = &s
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "unread": unread, "next_cursor": next})
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "unread": p.Unread, "next_cursor": optString(p.Next)})
 }
 
-// read answers POST /notifications/{id}/read; the first reading is kept.
-func (h *notificationAPI) read(c echo.Context) error {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil {
-		return badParam("id", "mã thông báo không hợp lệ", "id is not a valid notification id")
-	}
-	n, err := models.MarkNotificationRead(c.Request().Context(), h.db, CurrentUser(c).ID, id, h.now())
-	if errors.Is(err, models.ErrNotFound) {
-		return &workflow.Error{Kind: workflow.KindNotFound, Code: "not_found", Field: "id",
-			Message: "không tìm thấy thông báo / notification not found"}
-	}
+// readNotification answers POST /notifications/{id}/read; the first reading is kept.
+func (a *api) readNotification(c echo.Context) error {
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	out, err := h.toNotificationJSON(c, n)
+	if err := queryOnly(c); err != nil {
+		return err
+	}
+	n, err := a.svc.ReadNotification(c.Request().Context(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, toNotificationJSON(n))
 }

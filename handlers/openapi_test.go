@@ -9,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
@@ -32,7 +33,7 @@ func TestEveryRouteDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := New(Deps{DB: modelstest.SQLite(t), Engine: workflowtest.Engine(t)})
+	e := New(Deps{Service: service.New(service.Deps{DB: modelstest.SQLite(t), Engine: workflowtest.Engine(t)})})
 	served := map[string]bool{}
 	for _, r := range e.Routes() {
 		if strings.HasPrefix(r.Name, "github.com/labstack/echo") || r.Method == "echo_route_any" {

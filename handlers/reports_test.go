@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
@@ -30,7 +31,9 @@ func newReportFixture(t *testing.T, db *gorm.DB) *apiFixture {
 			t.Fatal(err)
 		}
 		board := f.boardID(t, u.board)
-		row := &models.User{BoardID: &board, Username: u.name, Role: "manager", PasswordHash: hash, Active: true}
+		verified := time.Now()
+		row := &models.User{BoardID: &board, Username: u.name, Role: "manager", PasswordHash: hash, Active: true,
+			EmailVerifiedAt: &verified}
 		if err := db.Create(row).Error; err != nil {
 			t.Fatal(err)
 		}

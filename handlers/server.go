@@ -1,53 +1,90 @@
-// Package handlers is motcua's HTTP layer: Echo routes, request binding and
-// validation, the one central error handler, and the web pages.
+// Package handlers is motcua's JSON API under /api/v1: Echo routes, request
+// binding, the one central mapping of domain errors to HTTP statuses and
+// JSON bodies, and the JSON shapes. It owns no rule: every request is bound
+// and handed to the service layer (package service), which decides. It
+// never imports gorm nor the web pages, and the web pages never import it.
 package handlers
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"gorm.io/gorm"
 
-	"github.com/motcua/motcua/models"
-	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/service"
 )
 
-// Deps are what the handlers need.
+// Deps are what the JSON API needs.
 type Deps struct {
-	DB     *gorm.DB
-	Engine *workflow.Engine
-	Log    *slog.Logger
-
-	// TokenTTL is how long a login token lasts (DefaultTokenTTL when zero).
-	TokenTTL time.Duration
-	// Now is the clock (time.Now when nil); tests pin it.
-	Now func() time.Time
-	// Sleep slows throttled logins down (time.Sleep when nil); tests record it.
-	Sleep func(time.Duration)
-	// IPExtractor finds the client address that login throttling counts
-	// (the connection's peer address when nil: X-Forwarded-For is trusted
-	// only when the deployment says so).
+	Service *service.Service
+	Log     *slog.Logger
+	// IPExtractor finds the client address that throttling counts (the
+	// connection's peer when nil: X-Forwarded-For is trusted only when the
+	// deployment says so).
 	IPExtractor echo.IPExtractor
 }
 
-// New builds the Echo server with its middleware, error handler and routes.
+// New builds an Echo server with the API mounted (the health probes and
+// /api/v1).
 func New(d Deps) *echo.Echo {
-	d = d.withDefaults()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	if d.IPExtractor == nil {
+		d.IPExtractor = echo.ExtractIPDirect()
+	}
 	e.IPExtractor = d.IPExtractor
 	e.HTTPErrorHandler = ErrorHandler(d.Log)
 	e.Use(middleware.RequestID(), requestLog(d.Log), middleware.Recover(), middleware.BodyLimit("32M"))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
-	routes(e, d)
+	Mount(e, d)
 	return e
 }
+
+// Mount registers the health probes and every /api/v1 route on e, in one
+// place.
+func Mount(e *echo.Echo, d Deps) {
+	a := &api{svc: d.Service}
+	e.GET("/healthz", a.alive)
+	e.GET("/readyz", a.ready)
+	g := e.Group("/api/v1")
+	g.GET("/openapi.yaml", serveOpenAPI)
+	auth := a.requireAuth
+	g.GET("/procedures", a.procedures)
+	g.GET("/procedures/:code/due-date", a.dueDate)
+	g.GET("/calendar/holidays", a.holidays)
+	g.POST("/auth/login", a.login)
+	g.POST("/auth/logout", a.logout, auth)
+	g.GET("/auth/me", a.me, auth)
+	g.POST("/dossiers", a.submit, auth)
+	g.GET("/dossiers", a.search, auth)
+	g.GET("/inbox", a.inbox, auth)
+	g.GET("/dossiers/:code", a.dossier, auth)
+	g.GET("/dossiers/:code/receipt", a.receipt, auth)
+	g.POST("/dossiers/:code/events", a.fire, auth)
+	g.GET("/dossiers/:code/history", a.history, auth)
+	g.POST("/dossiers/:code/attachments", a.upload, auth)
+	g.GET("/dossiers/:code/attachments", a.attachments, auth)
+	g.GET("/dossiers/:code/attachments/:id", a.download, auth)
+	g.GET("/admin/boards", a.boards, auth)
+	g.POST("/admin/boards", a.createBoard, auth)
+	g.PATCH("/admin/boards/:id", a.patchBoard, auth)
+	g.GET("/admin/boards/:id/zones", a.zones, auth)
+	g.POST("/admin/boards/:id/zones", a.createZone, auth)
+	g.GET("/admin/users", a.users, auth)
+	g.POST("/admin/users", a.createUser, auth)
+	g.PATCH("/admin/users/:id", a.patchUser, auth)
+	g.GET("/alerts", a.alerts, auth)
+	g.POST("/alerts/:id/ack", a.ack, auth)
+	g.GET("/dashboard", a.dashboard, auth)
+	g.GET("/reports/reform", a.reform, auth)
+	g.GET("/notifications", a.notifications, auth)
+	g.POST("/notifications/:id/read", a.readNotification, auth)
+}
+
+// api holds the handlers; each binds, calls the service and renders.
+type api struct{ svc *service.Service }
 
 // requestLog writes one structured line per request: method, path, status,
 // latency, request id, client address. Bodies and tokens are never logged.
@@ -66,99 +103,15 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// routes registers every route in one place.
-func routes(e *echo.Echo, d Deps) {
-	h := &health{db: d.DB}
-	e.GET("/healthz", h.alive)
-	e.GET("/readyz", h.ready)
-	api := e.Group("/api/v1")
-	api.GET("/openapi.yaml", serveOpenAPI)
-	registerCatalogue(api, d.Engine)
-	registerAuth(api, d)
-	registerDossiers(api, d, RequireAuth(d))
-	registerAttachments(api, d, RequireAuth(d))
-	registerAdmin(api, d, RequireAuth(d))
-	registerManager(api, d, RequireAuth(d))
-	registerReports(api, d, RequireAuth(d))
-	registerNotifications(api, d, RequireAuth(d))
-}
-
-type health struct{ db *gorm.DB }
-
 // alive answers while the process runs.
-func (h *health) alive(c echo.Context) error {
+func (a *api) alive(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // ready answers when the database is reachable and its schema current.
-func (h *health) ready(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-	defer cancel()
-	if err := h.db.WithContext(ctx).Exec("SELECT 1").Error; err != nil {
-		return &workflow.Error{Kind: workflow.KindUnavailable, Code: "database_unreachable",
-			Message: "không kết nối được cơ sở dữ liệu / database unreachable"}
-	}
-	if err := models.CheckSchema(h.db); err != nil {
-		return &workflow.Error{Kind: workflow.KindUnavailable, Code: "schema_behind", Message: err.Error()}
+func (a *api) ready(c echo.Context) error {
+	if err := a.svc.Ready(c.Request().Context()); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-}
-
-// errorBody is the one error shape of the API.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code    string         `json:"code"`
-	Message string         `json:"message"`
-	Details map[string]any `json:"details,omitempty"`
-}
-
-// ErrorHandler is the central Echo error handler: every error leaves as
-// {"error":{"code","message","details"}} with the status its kind gives.
-func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
-	return func(err error, c echo.Context) {
-		if c.Response().Committed {
-			return
-		}
-		status, body := toBody(err)
-		if status >= 500 && log != nil {
-			log.Error("request failed", "err", err, "path", c.Request().URL.Path)
-		}
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(status)
-			return
-		}
-		_ = c.JSON(status, body)
-	}
-}
-
-func toBody(err error) (int, errorBody) {
-	var de *workflow.Error
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &de):
-		details := de.Details
-		if de.Field != "" {
-			details = withField(details, de.Field)
-		}
-		return de.Status(), errorBody{errorDetail{Code: de.Code, Message: de.Message, Details: details}}
-	case errors.Is(err, models.ErrNotFound):
-		return http.StatusNotFound, errorBody{errorDetail{Code: "not_found", Message: "không tìm thấy / not found"}}
-	case errors.As(err, &he):
-		text := http.StatusText(he.Code)
-		return he.Code, errorBody{errorDetail{Code: strings.ToLower(strings.ReplaceAll(text, " ", "_")), Message: text}}
-	}
-	return http.StatusInternalServerError, errorBody{errorDetail{Code: "internal",
-		Message: "lỗi hệ thống / internal error"}}
-}
-
-func withField(details map[string]any, field string) map[string]any {
-	out := make(map[string]any, len(details)+1)
-	for k, v := range details {
-		out[k] = v
-	}
-	out["field"] = field
-	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/service"
 )
 
 func get(t *testing.T, h http.Handler, path string) (int, map[string]map[string]any) {
@@ -24,7 +25,7 @@ func get(t *testing.T, h http.Handler, path string) (int, map[string]map[string]
 
 func TestHealthAndErrors(t *testing.T) {
 	db := modelstest.SQLite(t)
-	e := New(Deps{DB: db})
+	e := New(Deps{Service: service.New(service.Deps{DB: db})})
 	if code, _ := get(t, e, "/healthz"); code != http.StatusOK {
 		t.Fatalf("healthz %d", code)
 	}
@@ -42,7 +43,7 @@ func TestReadyRefusesSchemaBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := get(t, New(Deps{DB: db}), "/readyz")
+	code, body := get(t, New(Deps{Service: service.New(service.Deps{DB: db})}), "/readyz")
 	if code != http.StatusServiceUnavailable || body["error"]["code"] != "schema_behind" {
 		t.Fatalf("readyz on an unmigrated database: %d %v", code, body)
 	}
@@ -50,7 +51,7 @@ func TestReadyRefusesSchemaBehind(t *testing.T) {
 
 func TestRequestLog(t *testing.T) {
 	var buf bytes.Buffer
-	e := New(Deps{DB: modelstest.SQLite(t), Log: slog.New(slog.NewJSONHandler(&buf, nil))})
+	e := New(Deps{Service: service.New(service.Deps{DB: modelstest.SQLite(t)}), Log: slog.New(slog.NewJSONHandler(&buf, nil))})
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	var line map[string]any

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -50,7 +51,8 @@ func dossierCount(t *testing.T, db *gorm.DB) int64 {
 func TestSubmitOverHTTP(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newAPIFixture(t, db)
-		body := map[string]any{"procedure": "union-registration", "variant": "standard", "applicant_name": "Công đoàn cơ sở Công ty TNHH Một Cửa"}
+		body := map[string]any{"board": "HBI", "procedure": "union-registration", "variant": "standard",
+			"applicant_name": "Công đoàn cơ sở Công ty TNHH Một Cửa"}
 		cases := []struct {
 			user   string
 			body   map[string]any
@@ -67,6 +69,13 @@ func TestSubmitOverHTTP(t *testing.T) {
 			{"hbi.investor", merge(body, "applicant_name", " "), 400, "invalid_applicant_name"},
 			{"hbi.officer", merge(body, "investor_id", 9999), 400, "invalid_investor_id"},
 			{"hbi.officer", merge(body, "zone_id", 9999), 400, "invalid_zone_id"},
+			{"hbi.investor", merge(body, "board", ""), 400, "invalid_board"},
+			{"hbi.investor", merge(body, "board", "XYZ"), 400, "invalid_board"},
+			{"hbi.officer", merge(body, "board", "BGG"), 400, "invalid_board"},
+			{"hbi.investor", merge(body, "colour", "red"), 400, "invalid_colour"},
+			{"hbi.investor", merge(body, "applicant_name", "Công ty\u0000"), 400, "invalid_applicant_name"},
+			{"hbi.investor", merge(body, "applicant_name", strings.Repeat("x", 256)), 400, "invalid_applicant_name"},
+			{"hbi.officer", merge(body, "investor_id", uint64(1)<<63), 400, "invalid_investor_id"},
 		}
 		for _, c := range cases {
 			var out submitted
@@ -103,7 +112,8 @@ func TestSubmitIdempotencyKey(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newAPIFixture(t, db)
 		before := dossierCount(t, db)
-		body := map[string]any{"procedure": "investment-certificate", "variant": "issue_without_policy", "applicant_name": "Công ty TNHH Lặp Lại"}
+		body := map[string]any{"board": "HBI", "procedure": "investment-certificate", "variant": "issue_without_policy",
+			"applicant_name": "Công ty TNHH Lặp Lại"}
 		var first, again submitted
 		status, _ := f.post(t, "hbi.investor", "/api/v1/dossiers", "k-1", body, &first)
 		status2, hdr := f.post(t, "hbi.investor", "/api/v1/dossiers", "k-1", body, &again)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/errs"
 )
 
 // Codes of the faults the importer finds itself. Faults the engine finds
@@ -79,7 +79,7 @@ func missing(field string) *Error {
 // a JSON path of the line: path maps the engine's field names. Anything
 // that is not a domain error (a database failure) is returned as is.
 func fromEngine(err error, path func(string) string) (*Error, error) {
-	var de *workflow.Error
+	var de *errs.Error
 	if !errors.As(err, &de) {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func fromEngine(err error, path func(string) string) (*Error, error) {
 	if code == "investment_project_exists" {
 		code = CodeDuplicateProject
 	}
-	return &Error{Field: path(de.Field), Code: code, Message: de.Message}, nil
+	return &Error{Field: path(de.Field), Code: code, Message: de.Message()}, nil
 }
 
 // investmentPath maps the engine's investment fields to the line's:

@@ -120,3 +120,19 @@ func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, n
 	}
 	return rows, nil
 }
+
+// GetAlertView loads a board's alert with its dossier's code and
+// procedure; ErrNotFound when it is not the board's.
+func GetAlertView(ctx context.Context, db *gorm.DB, boardID uint, id uint64) (*AlertView, error) {
+	var out []AlertView
+	err := db.WithContext(ctx).Table("alerts").Select("alerts.*, dossiers.code, dossiers.procedure").
+		Joins("JOIN dossiers ON dossiers.id = alerts.dossier_id").
+		Where("alerts.board_id = ? AND alerts.id = ?", boardID, id).Limit(1).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: alert %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("alert %d: %w", id, ErrNotFound)
+	}
+	return &out[0], nil
+}

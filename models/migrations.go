@@ -25,6 +25,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0006_investment", Migrate: migrate0006, Rollback: rollback0006},
 		{ID: "0007_opening_projects", Migrate: migrate0007, Rollback: rollback0007},
 		{ID: "0008_report_counts", Migrate: migrate0008, Rollback: rollback0008},
+		{ID: "0010_accounts", Migrate: migrate0010, Rollback: rollback0010},
 	}
 }
 

@@ -36,7 +36,9 @@ type Zone struct {
 	Name    string `gorm:"size:255;not null"`
 }
 
-// User is a person who signs in: investor, officer, leader, manager or admin.
+// User is a person who signs in: investor, officer, leader, manager or
+// admin. Staff belong to a board (BoardID); investors and deployment-wide
+// administrators to none.
 type User struct {
 	ID           uint   `gorm:"primaryKey"`
 	BoardID      *uint  `gorm:"index"`
@@ -48,6 +50,10 @@ type User struct {
 	PasswordHash string `gorm:"size:255"`
 	Active       bool   `gorm:"not null;default:true"`
 	CreatedAt    time.Time
+	// EmailVerifiedAt is when the owner proved the email address; an
+	// account signs in only once it is set (accounts made by an
+	// administrator are verified when made).
+	EmailVerifiedAt *time.Time
 }
 
 // CatalogueVersion records a procedure version the deployment has loaded,

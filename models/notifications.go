@@ -45,7 +45,7 @@ const (
 // from the kind and the dossier, event or alert it points to.
 type Notification struct {
 	ID            uint64 `gorm:"primaryKey"`
-	BoardID       uint   `gorm:"not null"`
+	BoardID       *uint  // nil for an account's own emails (verification, password reset)
 	DossierID     *uint64
 	AlertID       *uint64
 	EventID       *uint64
@@ -62,6 +62,9 @@ type Notification struct {
 	CreatedAt     time.Time
 	SentAt        *time.Time
 	ReadAt        *time.Time
+	// Payload is what an email needs until it is sent (the token of a
+	// verification or reset link); it is cleared when the email is sent.
+	Payload string `gorm:"type:text;not null;default:''"`
 }
 
 // notificationConflict is the unique key a notification is enqueued once under.
@@ -81,7 +84,7 @@ func mailRecipient(addr string) string { return "mailto:" + addr }
 // rows were written.
 func EnqueueEventNotifications(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierEvent,
 	kind NotificationKind, now time.Time) (int, error) {
-	base := Notification{BoardID: d.BoardID, DossierID: &d.ID, EventID: &ev.ID, Kind: kind,
+	base := Notification{BoardID: &d.BoardID, DossierID: &d.ID, EventID: &ev.ID, Kind: kind,
 		Source: "event:" + strconv.FormatUint(ev.ID, 10), Status: NotificationPending,
 		NextAttemptAt: now.UTC(), CreatedAt: now.UTC()}
 	email := d.ApplicantEmail
@@ -198,7 +201,7 @@ func ClaimNotifications(ctx context.Context, tx *gorm.DB, now time.Time, limit i
 func MarkNotificationSent(ctx context.Context, tx *gorm.DB, n *Notification, at time.Time) error {
 	n.Attempts++
 	sent := at.UTC()
-	n.Status, n.SentAt, n.LastError = NotificationSent, &sent, ""
+	n.Status, n.SentAt, n.LastError, n.Payload = NotificationSent, &sent, "", ""
 	return saveDelivery(ctx, tx, n)
 }
 
@@ -218,7 +221,7 @@ func MarkNotificationRetry(ctx context.Context, tx *gorm.DB, n *Notification, ca
 // saveDelivery writes the delivery columns of n.
 func saveDelivery(ctx context.Context, tx *gorm.DB, n *Notification) error {
 	err := tx.WithContext(ctx).Model(n).
-		Select("status", "attempts", "next_attempt_at", "last_error", "sent_at").Updates(n).Error
+		Select("status", "attempts", "next_attempt_at", "last_error", "sent_at", "payload").Updates(n).Error
 	if err != nil {
 		return fmt.Errorf("store: save delivery of notification %d: %w", n.ID, err)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"mime"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -116,6 +119,33 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
 		return fmt.Errorf("notify: send to %s: %w", m.To, err)
+	}
+	return nil
+}
+
+// FileMailer writes each message to a file in Dir instead of sending it:
+// the channel when SMTP is not configured, so that a developer opens the
+// verification or reset email of a local install. The log names the file
+// only: a message may carry a one-time link.
+type FileMailer struct {
+	Dir string
+	Log *slog.Logger
+}
+
+// Send writes m to Dir/<Message-ID>.eml (RFC 5322 headers, UTF-8 text).
+func (f FileMailer) Send(_ context.Context, m Message) error {
+	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
+		return fmt.Errorf("notify: mail directory: %w", err)
+	}
+	name := filepath.Join(f.Dir, strings.NewReplacer("@", "_", "/", "_").Replace(m.MessageID)+".eml")
+	var b strings.Builder
+	fmt.Fprintf(&b, "Message-ID: <%s>\r\nTo: %s\r\nSubject: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
+		m.MessageID, m.To, mime.QEncoding.Encode("utf-8", m.Subject), m.Text)
+	if err := os.WriteFile(name, []byte(b.String()), 0o600); err != nil {
+		return fmt.Errorf("notify: write %s: %w", name, err)
+	}
+	if f.Log != nil {
+		f.Log.Info("notification written, not sent (SMTP off)", "notification", m.NotificationID, "file", name)
 	}
 	return nil
 }

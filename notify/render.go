@@ -30,6 +30,9 @@ type Content struct {
 type Renderer struct {
 	DB  *gorm.DB
 	Cat *workflow.Catalogue
+	// PublicURL is the address people open, the base of the links an
+	// email carries (verification, password reset, tracking).
+	PublicURL string
 }
 
 // view is what a dossier notification says.

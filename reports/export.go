@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
@@ -22,15 +23,15 @@ const (
 )
 
 // ParseFormat reads "json", "csv" or "xlsx" (any case). Anything else is a
-// *workflow.Error of kind invalid, code invalid_format, naming the field
+// *errs.Error of kind invalid, code invalid_format, naming the field
 // "format".
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
 	case FormatJSON, FormatCSV, FormatXLSX:
 		return f, nil
 	}
-	return "", &workflow.Error{Kind: workflow.KindInvalid, Code: "invalid_format", Field: "format",
-		Message: fmt.Sprintf("định dạng %q không hỗ trợ (json, csv, xlsx) / format %q is not supported (json, csv, xlsx)", s, s)}
+	return "", errs.Invalid("format", fmt.Sprintf("định dạng %q không hỗ trợ (json, csv, xlsx)", s),
+		fmt.Sprintf("format %q is not supported (json, csv, xlsx)", s))
 }
 
 // ContentType is the MIME type of the format.

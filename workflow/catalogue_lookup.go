@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
 )
 
 // Procedure returns the procedure with the given code.
@@ -203,6 +204,32 @@ func (c *Catalogue) definesEvent(event Event) bool {
 	for _, p := range c.Procedures {
 		for _, v := range p.Versions {
 			if _, ok := v.Event(event); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Bound returns the procedure and the catalogue version dossier d is bound
+// to; an error when the catalogue no longer has either.
+func (c *Catalogue) Bound(d *models.Dossier) (*Procedure, *Version, error) {
+	p, err := c.Procedure(d.Procedure)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := p.Version(d.CatalogueVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, v, nil
+}
+
+// DefinesState reports whether some version of some procedure defines state s.
+func (c *Catalogue) DefinesState(s State) bool {
+	for _, p := range c.Procedures {
+		for _, v := range p.Versions {
+			if _, ok := v.State(s); ok {
 				return true
 			}
 		}

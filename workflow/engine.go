@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 )
 
@@ -133,14 +133,14 @@ func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event
 	if err != nil {
 		return nil, err
 	}
-	data, err := e.applyClock(v, def, &nd, at, in)
-	if err != nil {
+	var data EventData
+	if err := e.applyClock(v, def, &nd, at, in, &data); err != nil {
 		return nil, fromStore(err, d.Code)
 	}
 	if inv != nil {
-		data["investment"] = inv.summary()
+		data.Investment = inv.summary()
 	}
-	ev := e.historyRow(v, def, &nd, to, actor, at, in, data)
+	ev := e.historyRow(v, def, &nd, to, actor, at, in, &data)
 	if d.FinishedAt == nil && nd.FinishedAt != nil {
 		nd.EndState = string(to)
 	}
@@ -185,16 +185,16 @@ func (e *Engine) single(db *gorm.DB, event Event, in Input) bool {
 func (e *Engine) resolve(d *models.Dossier, event Event) (*Version, *EventDef, error) {
 	p, err := e.cat.Procedure(d.Procedure)
 	if err != nil {
-		return nil, nil, &Error{Kind: KindRule, Code: "unknown_procedure", Field: "procedure", Message: err.Error()}
+		return nil, nil, errs.Rule("unknown_procedure", "procedure", "không có thủ tục "+d.Procedure, err.Error())
 	}
 	v, err := p.Version(d.CatalogueVersion)
 	if err != nil {
-		return nil, nil, &Error{Kind: KindRule, Code: "unknown_version", Field: "catalogue_version", Message: err.Error()}
+		return nil, nil, errs.Rule("unknown_version", "catalogue_version", "không có phiên bản "+d.CatalogueVersion, err.Error())
 	}
 	def, ok := v.Event(event)
 	if !ok {
-		return nil, nil, invalid("event", "thủ tục %s không có sự kiện %q", "procedure %s has no event %q",
-			d.Procedure, event, d.Procedure, event)
+		return nil, nil, invalid("event", fmt.Sprintf("thủ tục %s không có sự kiện %q", d.Procedure, event),
+			fmt.Sprintf("procedure %s has no event %q", d.Procedure, event))
 	}
 	return v, def, nil
 }
@@ -245,7 +245,7 @@ func attachmentRows(dossierID uint64, eventID *uint64, by *uint, in []Attachment
 
 // historyRow builds the event's history row and moves the step tracking.
 func (e *Engine) historyRow(v *Version, def *EventDef, nd *models.Dossier, to State, actor Actor,
-	at time.Time, in Input, data map[string]any) *models.DossierEvent {
+	at time.Time, in Input, data *EventData) *models.DossierEvent {
 	ev := &models.DossierEvent{DossierID: nd.ID, Event: string(def.Code), FromState: nd.State,
 		ToState: string(to), ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name,
 		At: at, Comment: in.Comment, StepState: nd.StepState, StepDueAt: nd.StepDueAt}
@@ -260,13 +260,8 @@ func (e *Engine) historyRow(v *Version, def *EventDef, nd *models.Dossier, to St
 	if in.AssigneeID != nil {
 		nd.AssigneeID = in.AssigneeID
 	}
-	if def.Form != "" {
-		data["form"] = def.Form
-	}
-	if len(data) > 0 {
-		b, _ := json.Marshal(data) // a map of strings and times always marshals
-		ev.Data = string(b)
-	}
+	data.Form = def.Form
+	ev.Data = data.encode()
 	ev.DueAt, ev.Outcome = nd.DueAt, nd.Outcome
 	return ev
 }
@@ -322,13 +317,6 @@ func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersio
 		return nil, nil, err
 	}
 	return d, ev, nil
-}
-
-// IsConflict reports whether err is a 409: a stale version or an event not
-// allowed in the current state.
-func IsConflict(err error) bool {
-	var de *Error
-	return errors.As(err, &de) && de.Kind == KindConflict
 }
 
 // Allowed lists the events role may fire at dossier d in its current state.

@@ -23,8 +23,8 @@ func (e *Engine) checkGuards(ctx context.Context, tx *gorm.DB, v *Version, def *
 			err = supplementCap(v, nd)
 		case GuardComment:
 			if strings.TrimSpace(in.Comment) == "" {
-				err = rule("comment_required", "comment",
-					"sự kiện "+string(def.Code)+" cần nêu lý do / event "+string(def.Code)+" needs a reason in comment")
+				err = rule("comment_required", "comment", "sự kiện "+string(def.Code)+" cần nêu lý do",
+					"event "+string(def.Code)+" needs a reason in comment")
 			}
 		}
 		if err != nil {
@@ -58,8 +58,8 @@ func (e *Engine) documentsComplete(ctx context.Context, tx *gorm.DB, v *Version,
 	if len(missing) == 0 {
 		return nil
 	}
-	err := rule("documents_missing", "attachments",
-		"hồ sơ thiếu thành phần bắt buộc / required documents missing: "+strings.Join(missing, ", "))
+	err := rule("documents_missing", "attachments", "hồ sơ thiếu thành phần bắt buộc: "+strings.Join(missing, ", "),
+		"required documents missing: "+strings.Join(missing, ", "))
 	err.Details = map[string]any{"missing": missing}
 	return err
 }
@@ -80,8 +80,8 @@ func supplementCap(v *Version, nd *models.Dossier) error {
 	if v.Supplement == nil || nd.SupplementCount < v.Supplement.MaxRequests {
 		return nil
 	}
-	err := rule("supplement_cap", "event",
-		"đã yêu cầu bổ sung đủ số lần cho phép / the supplementation cap is reached ("+v.Supplement.Citation+")")
+	err := rule("supplement_cap", "event", "đã yêu cầu bổ sung đủ số lần cho phép ("+v.Supplement.Citation+")",
+		"the supplementation cap is reached ("+v.Supplement.Citation+")")
 	err.Details = map[string]any{"max_requests": v.Supplement.MaxRequests, "citation": v.Supplement.Citation}
 	return err
 }
@@ -89,14 +89,13 @@ func supplementCap(v *Version, nd *models.Dossier) error {
 // applyClock applies the event's clock effect to nd and returns what the
 // history row should record about it.
 func (e *Engine) applyClock(v *Version, def *EventDef, nd *models.Dossier, at time.Time,
-	in Input) (map[string]any, error) {
-	data := map[string]any{}
+	in Input, data *EventData) error {
 	if def.Clock == ClockNone {
-		return data, nil
+		return nil
 	}
 	rules, err := v.Rules(nd.Variant, e.cat.OneStop)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	clk := clockOf(nd)
 	switch def.Clock {
@@ -115,15 +114,15 @@ func (e *Engine) applyClock(v *Version, def *EventDef, nd *models.Dossier, at ti
 		err = e.extend(&clk, at, rules, in.Extension, data)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	setClock(nd, clk)
-	return data, nil
+	return nil
 }
 
 // extend validates the extension input and moves the appointment once.
 func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rules, x *ExtensionInput,
-	data map[string]any) error {
+	data *EventData) error {
 	if x == nil {
 		return invalid("extension", "gia hạn cần lý do, ngày hẹn mới và thư xin lỗi (mẫu 04)",
 			"an extension needs a reason, a new appointment date and an apology letter (form 04)")
@@ -140,11 +139,12 @@ func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rule
 	if err := e.cal.Extend(clk, at, x.NewDueDate, rules); err != nil {
 		return err
 	}
-	data["reason"], data["apology_letter"] = x.Reason, x.ApologyLetter
-	data["new_due_date"] = deadlines.DateOf(x.NewDueDate).Format("2006-01-02")
+	rec := &ExtensionRecord{Reason: x.Reason, ApologyLetter: x.ApologyLetter,
+		NewDueDate: deadlines.DateOf(x.NewDueDate).Format("2006-01-02")}
 	if previous != nil {
-		data["previous_due_at"] = previous.Format(time.RFC3339)
+		rec.PreviousDueAt = previous.Format(time.RFC3339)
 	}
+	data.Extension = rec
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
@@ -172,25 +173,25 @@ func TestGuardsWriteNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		cases := []struct {
-			name   string
-			event  workflow.Event
-			role   workflow.Role
-			in     workflow.Input
-			code   string
-			status int
+			name  string
+			event workflow.Event
+			role  workflow.Role
+			in    workflow.Input
+			code  string
+			kind  errs.Kind
 		}{
-			{"documents missing", "receive", "officer", workflow.Input{}, "documents_missing", 422},
-			{"investor may not receive", "receive", "investor", workflow.Input{}, "role_not_allowed", 403},
-			{"not allowed before receipt", "approve", "leader", workflow.Input{}, "event_not_allowed", 409},
-			{"unknown event", "teleport", "officer", workflow.Input{}, "invalid_event", 400},
-			{"refusal needs a reason", "reject_intake", "officer", workflow.Input{}, "comment_required", 422},
-			{"extension before receipt", "extend", "officer", extension(t, "2026-12-31"), "event_not_allowed", 409},
+			{"documents missing", "receive", "officer", workflow.Input{}, "documents_missing", errs.KindRule},
+			{"investor may not receive", "receive", "investor", workflow.Input{}, "role_not_allowed", errs.KindForbidden},
+			{"not allowed before receipt", "approve", "leader", workflow.Input{}, "event_not_allowed", errs.KindConflict},
+			{"unknown event", "teleport", "officer", workflow.Input{}, "invalid_event", errs.KindInvalid},
+			{"refusal needs a reason", "reject_intake", "officer", workflow.Input{}, "comment_required", errs.KindRule},
+			{"extension before receipt", "extend", "officer", extension(t, "2026-12-31"), "event_not_allowed", errs.KindConflict},
 		}
 		for _, c := range cases {
 			_, _, err := eng.Apply(ctx, db, d.ID, 0, c.event, actor(c.role), at(t, "2026-11-16 09:00"), c.in)
-			var de *workflow.Error
-			if errCode(err) != c.code || !asError(err, &de) || de.Status() != c.status {
-				t.Fatalf("%s: got %v (%s), want %s %d", c.name, err, errCode(err), c.code, c.status)
+			var de *errs.Error
+			if errCode(err) != c.code || !asError(err, &de) || de.Kind != c.kind {
+				t.Fatalf("%s: got %v (%s), want %s %d", c.name, err, errCode(err), c.code, c.kind)
 			}
 		}
 		after, _ := models.GetDossier(ctx, db, d.ID)
@@ -211,8 +212,8 @@ func TestGuardsWriteNothing(t *testing.T) {
 	})
 }
 
-func asError(err error, target **workflow.Error) bool {
-	de, ok := err.(*workflow.Error)
+func asError(err error, target **errs.Error) bool {
+	de, ok := err.(*errs.Error)
 	*target = de
 	return ok
 }

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
@@ -64,7 +65,7 @@ func submit(t testing.TB, db *gorm.DB, eng *workflow.Engine, board uint, procedu
 
 // errCode returns the domain error code of err, or "" for nil.
 func errCode(err error) string {
-	var de *workflow.Error
+	var de *errs.Error
 	if errors.As(err, &de) {
 		return de.Code
 	}

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 )
 
@@ -217,20 +218,20 @@ func (p *investmentPlan) parseCapital(in *InvestmentInput, required bool) error 
 }
 
 // investmentInvalid is a 400 naming an investment field.
-func investmentInvalid(field, vi, en string) *Error {
-	return &Error{Kind: KindInvalid, Code: "invalid_investment", Field: field, Message: vi + " / " + en}
+func investmentInvalid(field, vi, en string) *errs.Error {
+	return errs.New(errs.KindInvalid, "invalid_investment", field, vi, en)
 }
 
 // investmentRule is a 422 naming an investment field.
-func investmentRule(code, field, vi, en string) *Error {
-	return &Error{Kind: KindRule, Code: code, Field: field, Message: vi + " / " + en}
+func investmentRule(code, field, vi, en string) *errs.Error {
+	return errs.Rule(code, field, vi, en)
 }
 
 // summary is what the history row records of the outcome.
-func (p *investmentPlan) summary() map[string]any {
-	out := map[string]any{"kind": string(p.kind), "project_code": p.code}
+func (p *investmentPlan) summary() *InvestmentSummary {
+	out := &InvestmentSummary{Kind: string(p.kind), ProjectCode: p.code}
 	if p.capital != nil {
-		out["capital"], out["currency"] = models.FormatAmount(*p.capital, p.currency), string(p.currency)
+		out.Capital, out.Currency = models.FormatAmount(*p.capital, p.currency), string(p.currency)
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
@@ -110,7 +111,7 @@ func TestInvestmentOutcomes(t *testing.T) {
 
 		late := workflowtest.PendingDecision(t, db, eng, board.ID, certificate, "adjust_other", at(t, "2024-07-01 09:00"))
 		_, err = approve(db, eng, late, "2024-07-02 10:00", t, &workflow.InvestmentInput{ProjectCode: code, Capital: "1", Currency: "USD"})
-		assertDomainError(t, err, "investment_project_terminated", "investment.project_code", 422)
+		assertDomainError(t, err, "investment_project_terminated", "investment.project_code", errs.KindRule)
 	})
 }
 
@@ -135,15 +136,15 @@ func checkHistorySummary(t *testing.T, db *gorm.DB, d *models.Dossier, want map[
 	}
 }
 
-// assertDomainError checks err's code, field and HTTP status.
-func assertDomainError(t *testing.T, err error, code, field string, status int) {
+// assertDomainError checks err's code, field and kind.
+func assertDomainError(t *testing.T, err error, code, field string, kind errs.Kind) {
 	t.Helper()
-	var de *workflow.Error
+	var de *errs.Error
 	if !asError(err, &de) {
 		t.Fatalf("error %v, want %s on %s", err, code, field)
 	}
-	if de.Code != code || de.Field != field || de.Status() != status {
-		t.Fatalf("error %s on %s (%d): %s; want %s on %s (%d)", de.Code, de.Field, de.Status(), de.Message, code, field, status)
+	if de.Code != code || de.Field != field || de.Kind != kind {
+		t.Fatalf("error %s on %s (%s): %s; want %s on %s (%s)", de.Code, de.Field, de.Kind, de.Message(), code, field, kind)
 	}
 }
 
@@ -180,34 +181,34 @@ func TestInvestmentValidation(t *testing.T) {
 			in      *workflow.InvestmentInput
 			code    string
 			field   string
-			status  int
+			kind    errs.Kind
 			comment string
 		}{
-			{"issue without investment", pending["issue_without_policy"], "approve", nil, "invalid_investment", "investment", 400, ""},
-			{"no project code", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ProjectCode = "  " }), "invalid_investment", "investment.project_code", 400, ""},
-			{"control character in code", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ProjectCode = "P\n1" }), "invalid_investment", "investment.project_code", 400, ""},
-			{"no name", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Name = "" }), "invalid_investment", "investment.name", 400, ""},
-			{"no zone", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ZoneID = nil }), "invalid_investment", "investment.zone_id", 400, ""},
-			{"zone of another board", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ZoneID = &otherZone }), "invalid_investment", "investment.zone_id", 400, ""},
-			{"no foreign", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Foreign = nil }), "invalid_investment", "investment.foreign", 400, ""},
-			{"no capital", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "" }), "invalid_investment", "investment.capital", 400, ""},
-			{"decimal comma", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "85,5" }), "invalid_investment", "investment.capital", 400, ""},
-			{"negative", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "-5" }), "invalid_investment", "investment.capital", 400, ""},
-			{"zero", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "0.00" }), "invalid_investment", "investment.capital", 400, ""},
-			{"fraction of a đồng", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "1.5" }), "invalid_investment", "investment.capital", 400, ""},
-			{"fraction of a cent", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital, i.Currency = "400000.125", "USD" }), "invalid_investment", "investment.capital", 400, ""},
-			{"too large", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "1000000000000000000" }), "invalid_investment", "investment.capital", 400, ""},
-			{"unknown currency", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Currency = "EUR" }), "invalid_investment", "investment.currency", 400, ""},
-			{"no currency", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Currency = "" }), "invalid_investment", "investment.currency", 400, ""},
-			{"code already issued", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ProjectCode = "P-USD" }), "investment_project_exists", "investment.project_code", 422, ""},
-			{"adjust unknown project", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-NONE", Capital: "1", Currency: "USD"}, "investment_project_not_found", "investment.project_code", 422, ""},
-			{"adjust in another currency", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-USD", Capital: "1", Currency: "VND"}, "investment_currency_mismatch", "investment.currency", 422, ""},
-			{"adjust capital without currency", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-USD", Capital: "1"}, "invalid_investment", "investment.currency", 400, ""},
-			{"adjust before the issue", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-USD", Capital: "2000000", Currency: "USD"}, "investment_out_of_order", "investment.project_code", 422, ""},
-			{"terminate unknown project", pending["terminate"], "approve", &workflow.InvestmentInput{ProjectCode: "P-NONE"}, "investment_project_not_found", "investment.project_code", 422, ""},
-			{"terminate without investment", pending["terminate"], "approve", nil, "invalid_investment", "investment", 400, ""},
-			{"with a refusal", pending["issue_without_policy"], "refuse", issue(func(*workflow.InvestmentInput) {}), "invalid_investment", "investment", 400, "Không đủ điều kiện"},
-			{"with another procedure", union, "approve", issue(func(*workflow.InvestmentInput) {}), "invalid_investment", "investment", 400, ""},
+			{"issue without investment", pending["issue_without_policy"], "approve", nil, "invalid_investment", "investment", errs.KindInvalid, ""},
+			{"no project code", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ProjectCode = "  " }), "invalid_investment", "investment.project_code", errs.KindInvalid, ""},
+			{"control character in code", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ProjectCode = "P\n1" }), "invalid_investment", "investment.project_code", errs.KindInvalid, ""},
+			{"no name", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Name = "" }), "invalid_investment", "investment.name", errs.KindInvalid, ""},
+			{"no zone", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ZoneID = nil }), "invalid_investment", "investment.zone_id", errs.KindInvalid, ""},
+			{"zone of another board", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ZoneID = &otherZone }), "invalid_investment", "investment.zone_id", errs.KindInvalid, ""},
+			{"no foreign", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Foreign = nil }), "invalid_investment", "investment.foreign", errs.KindInvalid, ""},
+			{"no capital", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"decimal comma", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "85,5" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"negative", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "-5" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"zero", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "0.00" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"fraction of a đồng", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "1.5" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"fraction of a cent", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital, i.Currency = "400000.125", "USD" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"too large", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Capital = "1000000000000000000" }), "invalid_investment", "investment.capital", errs.KindInvalid, ""},
+			{"unknown currency", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Currency = "EUR" }), "invalid_investment", "investment.currency", errs.KindInvalid, ""},
+			{"no currency", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.Currency = "" }), "invalid_investment", "investment.currency", errs.KindInvalid, ""},
+			{"code already issued", pending["issue_without_policy"], "approve", issue(func(i *workflow.InvestmentInput) { i.ProjectCode = "P-USD" }), "investment_project_exists", "investment.project_code", errs.KindRule, ""},
+			{"adjust unknown project", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-NONE", Capital: "1", Currency: "USD"}, "investment_project_not_found", "investment.project_code", errs.KindRule, ""},
+			{"adjust in another currency", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-USD", Capital: "1", Currency: "VND"}, "investment_currency_mismatch", "investment.currency", errs.KindRule, ""},
+			{"adjust capital without currency", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-USD", Capital: "1"}, "invalid_investment", "investment.currency", errs.KindInvalid, ""},
+			{"adjust before the issue", pending["adjust_other"], "approve", &workflow.InvestmentInput{ProjectCode: "P-USD", Capital: "2000000", Currency: "USD"}, "investment_out_of_order", "investment.project_code", errs.KindRule, ""},
+			{"terminate unknown project", pending["terminate"], "approve", &workflow.InvestmentInput{ProjectCode: "P-NONE"}, "investment_project_not_found", "investment.project_code", errs.KindRule, ""},
+			{"terminate without investment", pending["terminate"], "approve", nil, "invalid_investment", "investment", errs.KindInvalid, ""},
+			{"with a refusal", pending["issue_without_policy"], "refuse", issue(func(*workflow.InvestmentInput) {}), "invalid_investment", "investment", errs.KindInvalid, "Không đủ điều kiện"},
+			{"with another procedure", union, "approve", issue(func(*workflow.InvestmentInput) {}), "invalid_investment", "investment", errs.KindInvalid, ""},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -217,7 +218,7 @@ func TestInvestmentValidation(t *testing.T) {
 				}
 				_, _, err := eng.Apply(context.Background(), db, c.d.ID, c.d.Version, c.event, actor(workflow.RoleLeader),
 					at(t, when), workflow.Input{Investment: c.in, Comment: c.comment})
-				assertDomainError(t, err, c.code, c.field, c.status)
+				assertDomainError(t, err, c.code, c.field, c.kind)
 				assertNothingWritten(t, db, c.d, 1, 1)
 			})
 		}
@@ -284,31 +285,31 @@ func TestInvestmentConcurrentIssue(t *testing.T) {
 			workflowtest.PendingDecision(t, db, eng, board.ID, certificate, "issue_without_policy", at(t, "2024-03-01 09:00")),
 			workflowtest.PendingDecision(t, db, eng, board.ID, certificate, "issue_after_policy", at(t, "2024-03-01 09:00")),
 		}
-		errs := make([]error, len(ds))
+		failures := make([]error, len(ds))
 		when := at(t, "2024-03-04 10:00")
 		var wg sync.WaitGroup
 		for i, d := range ds {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, errs[i] = eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventApprove,
+				_, _, failures[i] = eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventApprove,
 					actor(workflow.RoleLeader), when, workflow.Input{Investment: &workflow.InvestmentInput{ProjectCode: "P-1",
 						Name: "Dự án", ZoneID: &zone, Foreign: boolPtr(false), Capital: "5000000000", Currency: "VND"}})
 			}()
 		}
 		wg.Wait()
 		won := 0
-		for _, err := range errs {
+		for _, err := range failures {
 			if err == nil {
 				won++
 				continue
 			}
-			assertDomainError(t, err, "investment_project_exists", "investment.project_code", 422)
+			assertDomainError(t, err, "investment_project_exists", "investment.project_code", errs.KindRule)
 		}
 		var n int64
 		db.Model(&models.InvestmentRecord{}).Count(&n)
 		if won != 1 || n != 1 {
-			t.Fatalf("%d approvals won, %d records; want 1 and 1 (errors %v)", won, n, errs)
+			t.Fatalf("%d approvals won, %d records; want 1 and 1 (errors %v)", won, n, failures)
 		}
 	})
 }

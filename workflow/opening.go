@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -58,9 +59,9 @@ func planOpening(op OpeningProject) (*investmentPlan, error) {
 		return nil, err
 	}
 	if op.TerminatedAt != nil && op.TerminatedAt.Before(op.IssuedAt) {
-		return nil, invalid("terminated_at", "ngày chấm dứt hoạt động %s trước ngày cấp %s",
-			"the termination date %s is before the issue date %s", dmy(*op.TerminatedAt), dmy(op.IssuedAt),
-			dmy(*op.TerminatedAt), dmy(op.IssuedAt))
+		return nil, invalid("terminated_at",
+			fmt.Sprintf("ngày chấm dứt hoạt động %s trước ngày cấp %s", dmy(*op.TerminatedAt), dmy(op.IssuedAt)),
+			fmt.Sprintf("the termination date %s is before the issue date %s", dmy(*op.TerminatedAt), dmy(op.IssuedAt)))
 	}
 	p := &investmentPlan{kind: models.InvestmentIssue, code: code}
 	return p, p.issue(&op.Project, nil)

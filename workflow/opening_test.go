@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
@@ -62,18 +63,18 @@ func TestOpenProject(t *testing.T) {
 			t.Fatalf("adjustment of an opening project: %+v", r)
 		}
 		_, err = open("OP-3", "1", "USD", "2025-01-02 00:00", "2024-01-02 00:00")
-		assertDomainError(t, err, "invalid_terminated_at", "terminated_at", 400)
+		assertDomainError(t, err, "invalid_terminated_at", "terminated_at", errs.KindInvalid)
 		_, err = open("OP-1", "1", "USD", "2020-01-02 00:00", "")
-		assertDomainError(t, err, "investment_project_exists", "investment.project_code", 422)
+		assertDomainError(t, err, "investment_project_exists", "investment.project_code", errs.KindRule)
 		_, err = open("OP-4", "1.5", "VND", "2020-01-02 00:00", "")
-		assertDomainError(t, err, "invalid_investment", "investment.capital", 400)
+		assertDomainError(t, err, "invalid_investment", "investment.capital", errs.KindInvalid)
 		_, err = eng.OpenProject(ctx, db, workflow.OpeningProject{BoardID: board.ID, IssuedAt: at(t, "2020-01-02 00:00"),
 			Project: workflow.InvestmentInput{ProjectCode: "OP-5", Name: "Nhà máy", Foreign: boolPtr(false), Capital: "1", Currency: "VND"}})
-		assertDomainError(t, err, "invalid_investment", "investment.zone_id", 400)
+		assertDomainError(t, err, "invalid_investment", "investment.zone_id", errs.KindInvalid)
 		_, err = eng.OpenProject(ctx, db, workflow.OpeningProject{BoardID: board.ID, IssuedAt: at(t, "2020-01-02 00:00"),
 			Project: workflow.InvestmentInput{ProjectCode: "OP-6", Name: "Nhà máy", ZoneID: &otherZone, Foreign: boolPtr(false),
 				Capital: "1", Currency: "VND"}})
-		assertDomainError(t, err, "invalid_investment", "investment.zone_id", 400)
+		assertDomainError(t, err, "invalid_investment", "investment.zone_id", errs.KindInvalid)
 		var n int64
 		db.Model(&models.InvestmentProject{}).Count(&n)
 		if n != 2 {
@@ -87,6 +88,6 @@ func TestOpenProject(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = approve(db, eng, late, "2024-05-07 10:00", t, &workflow.InvestmentInput{ProjectCode: "OP-7", Capital: "2", Currency: "VND"})
-		assertDomainError(t, err, "investment_out_of_order", "investment.project_code", 422)
+		assertDomainError(t, err, "investment_out_of_order", "investment.project_code", errs.KindRule)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 )
 
@@ -83,14 +84,15 @@ func (e *Engine) validateSubmit(in SubmitInput, actor Actor, at time.Time) (*Ver
 	}
 	p, err := e.cat.Procedure(in.Procedure)
 	if err != nil {
-		return nil, invalid("procedure", "không có thủ tục %q", "unknown procedure %q", in.Procedure, in.Procedure)
+		return nil, invalid("procedure", fmt.Sprintf("không có thủ tục %q", in.Procedure), fmt.Sprintf("unknown procedure %q", in.Procedure))
 	}
 	v, err := p.VersionAt(at)
 	if err != nil {
-		return nil, &Error{Kind: KindRule, Code: "no_version_in_force", Field: "procedure", Message: err.Error()}
+		return nil, errs.Rule("no_version_in_force", "procedure", fmt.Sprintf("thủ tục %s không có phiên bản có hiệu lực ngày %s",
+			in.Procedure, at.Format("02/01/2006")), err.Error())
 	}
 	if _, err := v.Variant(in.Variant); err != nil {
-		return nil, &Error{Kind: KindInvalid, Code: "invalid_variant", Field: "variant", Message: err.Error()}
+		return nil, invalid("variant", fmt.Sprintf("thủ tục %s không có loại hồ sơ %q", in.Procedure, in.Variant), err.Error())
 	}
 	return v, nil
 }
@@ -104,11 +106,11 @@ func checkChannel(ch models.Channel, role Role) error {
 	case role == RoleOfficer && (ch == models.ChannelDirect || ch == models.ChannelPostal):
 		return nil
 	case ch != models.ChannelOnline && ch != models.ChannelDirect && ch != models.ChannelPostal:
-		return invalid("channel", "kênh nộp %q không hợp lệ (online, direct, postal)",
-			"channel %q is not one of online, direct, postal", ch, ch)
+		return invalid("channel", fmt.Sprintf("kênh nộp %q không hợp lệ (online, direct, postal)", ch),
+			fmt.Sprintf("channel %q is not one of online, direct, postal", ch))
 	}
-	return &Error{Kind: KindForbidden, Code: "role_not_allowed", Field: "channel",
-		Message: fmt.Sprintf("vai trò %q không được nộp hồ sơ qua kênh %q / role %q may not file through channel %q", role, ch, role, ch)}
+	return errs.Forbidden("role_not_allowed", "channel", fmt.Sprintf("vai trò %q không được nộp hồ sơ qua kênh %q", role, ch),
+		fmt.Sprintf("role %q may not file through channel %q", role, ch))
 }
 
 // initialState returns the version's initial state.
@@ -137,7 +139,7 @@ func (e *Engine) nextCode(ctx context.Context, tx *gorm.DB, in SubmitInput, at t
 		return "", err
 	}
 	if seq > 9999 {
-		return "", rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày / the daily dossier sequence is exhausted")
+		return "", rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày", "the daily dossier sequence is exhausted")
 	}
 	return fmt.Sprintf("%s-%s-%04d", b.AgencyCode, day, seq), nil
 }

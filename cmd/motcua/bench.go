@@ -19,6 +19,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/config"
+	"github.com/motcua/motcua/configs"
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
@@ -39,7 +41,7 @@ type benchConfig struct {
 
 // bench measures transitions per second through the engine on PostgreSQL,
 // then runs pgbench (TPC-B-like) against the same server and reports the ratio.
-func bench(args []string, out io.Writer) error {
+func bench(conf config.Config, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "http" {
 		return benchHTTP(args[1:], out)
 	}
@@ -63,7 +65,7 @@ func bench(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := loadEngine(conf)
 	if err != nil {
 		return err
 	}
@@ -133,7 +135,7 @@ func needPostgres(name, url, why string) error {
 // benchPrepare loads the engine and creates the benchmark database if it
 // is missing.
 func benchPrepare(url string) (*workflow.Engine, error) {
-	eng, err := loadEngine()
+	eng, err := engineFrom(configs.FS)
 	if err != nil {
 		return nil, err
 	}

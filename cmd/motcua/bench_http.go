@@ -19,7 +19,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/motcua/motcua/configs"
 	"github.com/motcua/motcua/handlers"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -82,11 +84,11 @@ func benchHTTP(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := engineFrom(configs.FS)
 	if err != nil {
 		return err
 	}
-	boards, err := loadDemoBoards(configFS())
+	boards, err := loadDemoBoards(configs.FS)
 	if err != nil {
 		return err
 	}
@@ -163,14 +165,8 @@ func runHTTPBench(ctx context.Context, eng *workflow.Engine, board demoBoard, cf
 		return res, err
 	}
 	defer os.RemoveAll(dataDir)
-	prev, had := os.LookupEnv("MOTCUA_DATA_DIR")
-	os.Setenv("MOTCUA_DATA_DIR", dataDir) // the handlers read it when they are built
-	srv := httptest.NewServer(handlers.New(handlers.Deps{DB: db, Engine: eng}))
-	if had {
-		os.Setenv("MOTCUA_DATA_DIR", prev)
-	} else {
-		os.Unsetenv("MOTCUA_DATA_DIR")
-	}
+	srv := httptest.NewServer(handlers.New(handlers.Deps{Service: service.New(service.Deps{DB: db, Engine: eng,
+		DataDir: dataDir})}))
 	defer srv.Close()
 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -191,7 +187,7 @@ func runHTTPBench(ctx context.Context, eng *workflow.Engine, board demoBoard, cf
 	fmt.Fprintf(out, "schema %s, board %s, serving at %s, %d clients for %s\n", schema, board.Code, srv.URL,
 		cfg.clients, cfg.duration)
 
-	submit, _ := json.Marshal(map[string]string{"procedure": cfg.procedure, "variant": cfg.variant,
+	submit, _ := json.Marshal(map[string]string{"board": board.Code, "procedure": cfg.procedure, "variant": cfg.variant,
 		"applicant_name": "Công ty TNHH Đo Hiệu Năng"})
 	var requests, flows, failed atomic.Int64
 	var mu sync.Mutex

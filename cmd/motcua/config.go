@@ -14,22 +14,23 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/configs"
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
 
-// configFS is the embedded configs/, or MOTCUA_CONFIG_DIR when set.
-func configFS() fs.FS {
-	if dir := os.Getenv("MOTCUA_CONFIG_DIR"); dir != "" {
-		return os.DirFS(dir)
+// configFS is the embedded configs/, or the configured directory when set.
+func configFS(cfg config.Config) fs.FS {
+	if cfg.ConfigDir != "" {
+		return os.DirFS(cfg.ConfigDir)
 	}
 	return configs.FS
 }
 
 // loadEngine loads and validates the catalogue and calendar.
-func loadEngine() (*workflow.Engine, error) { return engineFrom(configFS()) }
+func loadEngine(cfg config.Config) (*workflow.Engine, error) { return engineFrom(configFS(cfg)) }
 
 func engineFrom(fsys fs.FS) (*workflow.Engine, error) {
 	cat, err := workflow.Load(fsys)
@@ -48,8 +49,8 @@ func engineFrom(fsys fs.FS) (*workflow.Engine, error) {
 }
 
 // checkConfig validates a catalogue directory and prints each fault as file:line: message.
-func checkConfig(args []string, out io.Writer) error {
-	fsys := configFS()
+func checkConfig(cfg config.Config, args []string, out io.Writer) error {
+	fsys := configFS(cfg)
 	name := "embedded configs/"
 	if len(args) > 0 {
 		fsys, name = os.DirFS(args[0]), args[0]

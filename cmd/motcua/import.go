@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/importer"
 )
 
@@ -16,7 +17,7 @@ import (
 // (docs/IMPORT.md), and prints the summary; with --dry-run it writes
 // nothing. Every fault is printed with its line and field, and then the
 // command fails.
-func importHistory(args []string, out io.Writer) error {
+func importHistory(cfg config.Config, args []string, stdin io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(out)
 	dryRun := fs.Bool("dry-run", false, "check and replay the whole file, then write nothing")
@@ -26,12 +27,12 @@ func importHistory(args []string, out io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("import: cần đúng một tệp (hoặc - cho đầu vào chuẩn) / needs exactly one FILE (or - for standard input)")
 	}
-	in, name, err := openInput(fs.Arg(0))
+	in, name, err := openInput(fs.Arg(0), stdin)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	eng, db, err := openCurrent()
+	eng, db, err := openCurrent(cfg)
 	if err != nil {
 		return err
 	}
@@ -51,9 +52,9 @@ func importHistory(args []string, out io.Writer) error {
 }
 
 // openInput opens the file to import; "-" is standard input.
-func openInput(path string) (io.ReadCloser, string, error) {
+func openInput(path string, stdin io.Reader) (io.ReadCloser, string, error) {
 	if path == "-" {
-		return io.NopCloser(os.Stdin), "đầu vào chuẩn / standard input", nil
+		return io.NopCloser(stdin), "đầu vào chuẩn / standard input", nil
 	}
 	f, err := os.Open(path)
 	if err != nil {

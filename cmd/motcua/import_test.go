@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/configs"
 	"github.com/motcua/motcua/models"
 )
 
@@ -18,7 +19,7 @@ import (
 func importDB(t *testing.T) *gorm.DB {
 	t.Helper()
 	db := migratedSQLite(t)
-	boards, err := loadDemoBoards(configFS())
+	boards, err := loadDemoBoards(configs.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,17 +11,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/handlers"
 	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -29,6 +31,7 @@ const usage = `motcua — một cửa / one-stop shop workflow engine
 
 Usage:
   motcua serve                 serve the HTTP API (MOTCUA_ADDR, default :8080)
+  motcua config                print the effective configuration, secrets masked
   motcua migrate               apply pending database migrations
   motcua seed-demo             load demo boards, zones and users (idempotent)
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
@@ -53,63 +56,86 @@ Usage:
   motcua bench report          measure Biểu 06 and Decision 766 for a year over 1M dossiers (PostgreSQL)
   motcua bench import          measure motcua import over 20,000 generated dossiers (PostgreSQL)
 
-Environment:
-  DATABASE_URL       postgres://… for PostgreSQL; otherwise an SQLite path (default ./data/motcua.db)
-  MOTCUA_ADDR        listen address (default :8080)
-  MOTCUA_CONFIG_DIR  a directory overriding the embedded configs/ (procedures/, holidays/, onestop.yaml)
-  MOTCUA_DATA_DIR    where attachment files are stored (default ./data)
-  MOTCUA_TOKEN_TTL   lifetime of a login token (default 12h)
-  MOTCUA_TRUSTED_PROXIES  CIDR ranges whose X-Forwarded-For is trusted for login throttling (default none)
-  MOTCUA_SWEEP_SCHEDULE   cron spec of the deadline sweeps in serve, Asia/Ho_Chi_Minh (default */5 * * * *)
-  MOTCUA_DIGEST_SCHEDULE  cron spec of the daily digest email (default 30 7 * * *)
-  MOTCUA_OUTBOX_INTERVAL  how often serve delivers pending notifications (default 5s)
-  MOTCUA_SMTP_HOST        SMTP relay; unset: notifications are logged, not sent
-  MOTCUA_SMTP_PORT, MOTCUA_SMTP_USERNAME, MOTCUA_SMTP_PASSWORD, MOTCUA_SMTP_FROM
-  MOTCUA_SMTP_TLS         starttls (default), opportunistic, tls or none
 `
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := run(os.Args[1:], os.Stdout, log); err != nil {
+	if err := runWith(os.Args[1:], os.Environ(), os.Stdin, os.Stdout, log); err != nil {
 		fmt.Fprintln(os.Stderr, "motcua:", err)
 		os.Exit(1)
 	}
 }
 
-// run dispatches a subcommand.
-func run(args []string, out io.Writer, log *slog.Logger) error {
+// runWith reads the configuration from environ, once, and dispatches a
+// subcommand with it.
+func runWith(args, environ []string, in io.Reader, out io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		fmt.Fprint(out, usage)
+		printUsage(out)
 		return errors.New("missing subcommand")
 	}
-	switch args[0] {
-	case "serve":
-		return serve(out, log)
-	case "migrate":
-		return migrate(out)
-	case "seed-demo":
-		return seedDemo(out)
-	case "check-config":
-		return checkConfig(args[1:], out)
-	case "bench":
-		return bench(args[1:], out)
-	case "sweep":
-		return sweep(args[1:], out, log)
-	case "report":
-		return report(args[1:], out)
-	case "import":
-		return importHistory(args[1:], out)
-	case "recount":
-		return recount(out)
-	case "help", "-h", "--help":
-		fmt.Fprint(out, usage)
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(out)
 		return nil
 	}
-	fmt.Fprint(out, usage)
-	return fmt.Errorf("unknown subcommand %q", args[0])
+	cfg, err := config.Load(environ)
+	if err != nil {
+		return err
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		printUsage(out)
+		return fmt.Errorf("unknown subcommand %q", args[0])
+	}
+	return cmd(cfg, args[1:], in, out, log)
 }
 
-// env returns the environment variable or a default.
+// command is a subcommand: its arguments, standard input and output.
+type command func(cfg config.Config, args []string, in io.Reader, out io.Writer, log *slog.Logger) error
+
+// commands are the subcommands by name.
+var commands = map[string]command{
+	"serve": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, log *slog.Logger) error {
+		return serve(cfg, out, log)
+	},
+	"migrate": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return migrate(cfg, out)
+	},
+	"seed-demo": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return seedDemo(cfg, out)
+	},
+	"check-config": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return checkConfig(cfg, args, out)
+	},
+	"bench": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return bench(cfg, args, out)
+	},
+	"sweep": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, log *slog.Logger) error {
+		return sweep(cfg, args, out, log)
+	},
+	"report": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return report(cfg, args, out)
+	},
+	"import": func(cfg config.Config, args []string, in io.Reader, out io.Writer, _ *slog.Logger) error {
+		return importHistory(cfg, args, in, out)
+	},
+	"recount": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return recount(cfg, out)
+	},
+	"config": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		cfg.Print(out)
+		return nil
+	},
+}
+
+// printUsage writes the usage text and the environment variables.
+func printUsage(out io.Writer) {
+	fmt.Fprint(out, usage)
+	fmt.Fprintln(out, "\nEnvironment:")
+	config.Usage(out)
+}
+
+// env returns the environment variable or a default; only the benchmark
+// harness still reads the environment itself (for its own database).
 func env(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -117,18 +143,19 @@ func env(key, def string) string {
 	return def
 }
 
-func openDB() (*gorm.DB, error) { return models.Open(os.Getenv("DATABASE_URL")) }
+// openDB opens the configured database.
+func openDB(cfg config.Config) (*gorm.DB, error) { return models.Open(cfg.DatabaseURL) }
 
 // migrate applies pending migrations and records the catalogue versions.
-func migrate(out io.Writer) error {
-	db, err := openDB()
+func migrate(cfg config.Config, out io.Writer) error {
+	db, err := openDB(cfg)
 	if err != nil {
 		return err
 	}
 	if err := models.Migrate(db); err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := loadEngine(cfg)
 	if err != nil {
 		return err
 	}
@@ -140,71 +167,51 @@ func migrate(out io.Writer) error {
 }
 
 // serve starts the HTTP server; it refuses a faulty catalogue or a schema that is behind.
-func serve(out io.Writer, log *slog.Logger) error {
-	eng, err := loadEngine()
+func serve(cfg config.Config, out io.Writer, log *slog.Logger) error {
+	eng, db, err := openCurrent(cfg)
 	if err != nil {
-		return err
-	}
-	db, err := openDB()
-	if err != nil {
-		return err
-	}
-	if err := models.CheckSchema(db); err != nil {
 		return err
 	}
 	if err := syncCatalogue(context.Background(), db, eng); err != nil {
 		return err
 	}
-	deps, err := serverDeps(db, eng, log)
-	if err != nil {
-		return err
-	}
-	sweeps, err := startSweeps(db, eng, log)
+	sweeps, err := startSweeps(cfg, db, eng, log)
 	if err != nil {
 		return err
 	}
 	defer func() { <-sweeps.Stop().Done() }()
-	stopOutbox, err := startOutbox(db, eng, log)
+	stopOutbox, err := startOutbox(cfg, db, eng, log)
 	if err != nil {
 		return err
 	}
 	defer stopOutbox()
-	srv := &http.Server{Addr: env("MOTCUA_ADDR", ":8080"), Handler: handlers.New(deps),
-		ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", displayURL(srv.Addr))
+	srv := &http.Server{Addr: cfg.Addr, Handler: newServer(cfg, db, eng, log), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", cfg.PublicURL)
 	return listen(srv, log)
 }
 
-// serverDeps reads the server's settings from the environment.
-func serverDeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (handlers.Deps, error) {
-	d := handlers.Deps{DB: db, Engine: eng, Log: log}
-	if s := os.Getenv("MOTCUA_TOKEN_TTL"); s != "" {
-		ttl, err := time.ParseDuration(s)
-		if err != nil || ttl <= 0 {
-			return d, fmt.Errorf("MOTCUA_TOKEN_TTL: %q is not a positive duration such as 12h", s)
-		}
-		d.TokenTTL = ttl
-	}
-	if s := os.Getenv("MOTCUA_TRUSTED_PROXIES"); s != "" {
-		var opts []echo.TrustOption
-		for _, cidr := range strings.Split(s, ",") {
-			_, ipnet, err := net.ParseCIDR(strings.TrimSpace(cidr))
-			if err != nil {
-				return d, fmt.Errorf("MOTCUA_TRUSTED_PROXIES: %q is not a CIDR range", cidr)
-			}
-			opts = append(opts, echo.TrustIPRange(ipnet))
-		}
-		d.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	}
-	return d, nil
+// newService builds the service layer from the configuration.
+func newService(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) *service.Service {
+	return service.New(service.Deps{DB: db, Engine: eng, Log: log, DataDir: cfg.DataDir, PublicURL: cfg.PublicURL,
+		TokenTTL: cfg.TokenTTL})
 }
 
-// displayURL turns a listen address into the URL a person opens.
-func displayURL(addr string) string {
-	if strings.HasPrefix(addr, ":") {
-		return "http://localhost" + addr
+// newServer builds the HTTP server's handler: the JSON API on the service.
+func newServer(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) http.Handler {
+	return handlers.New(handlers.Deps{Service: newService(cfg, db, eng, log), Log: log,
+		IPExtractor: ipExtractor(cfg.TrustedProxies)})
+}
+
+// ipExtractor trusts X-Forwarded-For from the configured proxies only.
+func ipExtractor(proxies []netip.Prefix) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
 	}
-	return "http://" + addr
+	opts := make([]echo.TrustOption, len(proxies))
+	for i, p := range proxies {
+		opts[i] = echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())})
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // listen serves until SIGINT or SIGTERM, then drains in-flight requests.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/models"
 )
 
@@ -133,21 +135,40 @@ func copyGlob(t *testing.T, pattern, dir string) {
 	}
 }
 
-func TestServerDepsFromEnv(t *testing.T) {
-	t.Setenv("MOTCUA_TOKEN_TTL", "2h")
-	t.Setenv("MOTCUA_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1/32")
-	d, err := serverDeps(nil, nil, quiet)
-	if err != nil || d.TokenTTL.Hours() != 2 || d.IPExtractor == nil {
-		t.Fatalf("deps %+v, %v", d, err)
+// TestConfigFromEnv: the configuration is read from the environment
+// once; a faulty variable stops every command, named.
+func TestConfigFromEnv(t *testing.T) {
+	var out bytes.Buffer
+	err := runWith([]string{"config"}, []string{"MOTCUA_TOKEN_TTL=2h", "MOTCUA_SMTP_PASSWORD=very-secret",
+		"DATABASE_URL=postgres://u:pw@db/motcua"}, nil, &out, quiet)
+	if err != nil || !strings.Contains(out.String(), "MOTCUA_TOKEN_TTL         2h0m0s") ||
+		strings.Contains(out.String(), "very-secret") || strings.Contains(out.String(), ":pw@") {
+		t.Fatalf("motcua config: %v\n%s", err, out.String())
 	}
-	for _, c := range []struct{ ttl, proxies, want string }{
-		{"soon", "10.0.0.0/8", "MOTCUA_TOKEN_TTL"},
-		{"2h", "10.0.0.0", "MOTCUA_TRUSTED_PROXIES"},
+	for _, c := range []struct{ env, want string }{
+		{"MOTCUA_TOKEN_TTL=soon", "MOTCUA_TOKEN_TTL"},
+		{"MOTCUA_TRUSTED_PROXIES=10.0.0.0", "MOTCUA_TRUSTED_PROXIES"},
 	} {
-		t.Setenv("MOTCUA_TOKEN_TTL", c.ttl)
-		t.Setenv("MOTCUA_TRUSTED_PROXIES", c.proxies)
-		if _, err := serverDeps(nil, nil, quiet); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Fatalf("ttl %q proxies %q: %v, want an error naming %s", c.ttl, c.proxies, err, c.want)
+		if err := runWith([]string{"serve"}, []string{c.env}, nil, io.Discard, quiet); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Fatalf("%s: %v, want an error naming %s", c.env, err, c.want)
 		}
+	}
+}
+
+// TestIPExtractor trusts X-Forwarded-For from the configured proxies only.
+func TestIPExtractor(t *testing.T) {
+	cfg, err := config.Load([]string{"MOTCUA_TRUSTED_PROXIES=10.0.0.0/8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("X-Forwarded-For", "203.0.113.7")
+	r.RemoteAddr = "10.1.2.3:5555"
+	if ip := ipExtractor(cfg.TrustedProxies)(r); ip != "203.0.113.7" {
+		t.Fatalf("behind a trusted proxy: %s", ip)
+	}
+	r.RemoteAddr = "198.51.100.9:5555"
+	if ip := ipExtractor(cfg.TrustedProxies)(r); ip != "198.51.100.9" {
+		t.Fatalf("from an untrusted peer: %s", ip)
 	}
 }

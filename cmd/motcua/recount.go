@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/models"
 )
 
@@ -14,8 +15,8 @@ import (
 // transaction: the engine keeps them event by event, so this is needed only
 // after dossiers were changed behind its back (a report then refuses to
 // run and says so).
-func recount(out io.Writer) error {
-	_, db, err := openCurrent()
+func recount(cfg config.Config, out io.Writer) error {
+	_, db, err := openCurrent(cfg)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/reports"
 	"github.com/motcua/motcua/workflow"
@@ -28,12 +29,12 @@ type reportFlags struct {
 
 // report writes Biểu số 06/VPCP/KSTT for a board (or every board) and a
 // period as JSON, CSV or XLSX, to standard output or --out.
-func report(args []string, out io.Writer) error {
+func report(cfg config.Config, args []string, out io.Writer) error {
 	f, err := parseReportFlags(args, out)
 	if err != nil {
 		return err
 	}
-	eng, db, err := openCurrent()
+	eng, db, err := openCurrent(cfg)
 	if err != nil {
 		return err
 	}

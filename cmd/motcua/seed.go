@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
@@ -56,22 +57,22 @@ func loadDemoBoards(fsys fs.FS) ([]demoBoard, error) {
 // seedDemo migrates and loads the demo boards, zones, accounts and
 // dossiers. A board that already has dossiers is left as it is, so running
 // it again keeps the data.
-func seedDemo(out io.Writer) error {
-	db, err := openDB()
+func seedDemo(cfg config.Config, out io.Writer) error {
+	db, err := openDB(cfg)
 	if err != nil {
 		return err
 	}
 	if err := models.Migrate(db); err != nil {
 		return err
 	}
-	eng, err := loadEngine()
+	eng, err := loadEngine(cfg)
 	if err != nil {
 		return err
 	}
 	if err := syncCatalogue(context.Background(), db, eng); err != nil {
 		return err
 	}
-	boards, err := loadDemoBoards(configFS())
+	boards, err := loadDemoBoards(configFS(cfg))
 	if err != nil {
 		return err
 	}
@@ -149,8 +150,12 @@ func seedUsers(tx *gorm.DB, b *models.Board) (map[workflow.Role]*models.User, er
 	}
 	users := map[workflow.Role]*models.User{}
 	for _, r := range demoRoles {
+		verified := time.Now().UTC()
 		u := models.User{BoardID: &b.ID, Username: strings.ToLower(b.Code) + "." + string(r), FullName: demoNames[r],
-			Role: string(r), PasswordHash: hash, Active: true}
+			Role: string(r), PasswordHash: hash, Active: true, EmailVerifiedAt: &verified}
+		if r == workflow.RoleInvestor {
+			u.BoardID = nil // an investor account files with any board
+		}
 		u.Email = u.Username + "@demo.motcua.test" // a reserved domain: the demo never mails anyone real
 		if r == workflow.RoleOfficer {
 			u.Department = "Bộ phận Một cửa / One-stop desk"

@@ -182,7 +182,11 @@ func demoActor(eng *workflow.Engine, d *models.Dossier, ev workflow.Event, users
 }
 
 func userActor(u *models.User) workflow.Actor {
-	return workflow.Actor{UserID: &u.ID, Role: workflow.Role(u.Role), BoardID: *u.BoardID, Name: u.FullName}
+	a := workflow.Actor{UserID: &u.ID, Role: workflow.Role(u.Role), Name: u.FullName}
+	if u.BoardID != nil {
+		a.BoardID = *u.BoardID
+	}
+	return a
 }
 
 // demoInput gives each event the comment, extension or investment project it needs.

@@ -11,6 +11,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
@@ -45,13 +46,13 @@ func pruneJob(db *gorm.DB) deadlines.Job {
 	}
 }
 
-// startSweeps schedules the sweeps on MOTCUA_SWEEP_SCHEDULE (default every
-// 5 minutes), each followed by firing expired steps, and the digest on
-// MOTCUA_DIGEST_SCHEDULE (default 07:30), and starts them; each sweep also
-// prunes old failed sign-ins. The caller stops the returned cron.
-func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cron, error) {
-	c, err := deadlines.Schedule(newSweeper(db, eng), env("MOTCUA_SWEEP_SCHEDULE", deadlines.DefaultSweepSchedule),
-		env("MOTCUA_DIGEST_SCHEDULE", deadlines.DefaultDigestSchedule), log, fireExpiredJob(db, eng, log), pruneJob(db))
+// startSweeps schedules the sweeps on the configured schedule (default every
+// 5 minutes), each followed by firing expired steps, and the digest
+// (default 07:30), and starts them; each sweep also prunes old failed
+// sign-ins. The caller stops the returned cron.
+func startSweeps(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cron, error) {
+	c, err := deadlines.Schedule(newSweeper(db, eng), cfg.SweepSchedule, cfg.DigestSchedule, log,
+		fireExpiredJob(db, eng, log), pruneJob(db))
 	if err != nil {
 		return nil, err
 	}
@@ -61,12 +62,12 @@ func startSweeps(db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cro
 
 // openCurrent loads the engine and opens the configured database, refusing
 // a schema that is behind: what every command working on live data needs.
-func openCurrent() (*workflow.Engine, *gorm.DB, error) {
-	eng, err := loadEngine()
+func openCurrent(cfg config.Config) (*workflow.Engine, *gorm.DB, error) {
+	eng, err := loadEngine(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := openDB()
+	db, err := openDB(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -83,12 +84,12 @@ type sweepFlags struct {
 // sweep runs every deadline sweep once, as of --at (default now), then
 // fires the events of expired steps and, when asked, enqueues the digest
 // and delivers the outbox: for catch-up after downtime, and for tests.
-func sweep(args []string, out io.Writer, log *slog.Logger) error {
+func sweep(cfg config.Config, args []string, out io.Writer, log *slog.Logger) error {
 	f, err := parseSweepFlags(args, out)
 	if err != nil {
 		return err
 	}
-	eng, db, err := openCurrent()
+	eng, db, err := openCurrent(cfg)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func sweep(args []string, out io.Writer, log *slog.Logger) error {
 	if !f.deliver {
 		return nil
 	}
-	return deliverOnce(context.Background(), db, eng, f.now, out, log)
+	return deliverOnce(cfg, context.Background(), db, eng, f.now, out, log)
 }
 
 // sweepOnce runs the sweeps, fires expired steps and, with --digest,
@@ -127,8 +128,9 @@ func sweepOnce(ctx context.Context, db *gorm.DB, eng *workflow.Engine, f sweepFl
 }
 
 // deliverOnce drains the outbox as of now.
-func deliverOnce(ctx context.Context, db *gorm.DB, eng *workflow.Engine, now time.Time, out io.Writer, log *slog.Logger) error {
-	w, err := newWorker(db, eng, log)
+func deliverOnce(cfg config.Config, ctx context.Context, db *gorm.DB, eng *workflow.Engine, now time.Time, out io.Writer,
+	log *slog.Logger) error {
+	w, err := newWorker(cfg, db, eng, log)
 	if err != nil {
 		return err
 	}

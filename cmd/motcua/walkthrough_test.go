@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/handlers"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/service"
 )
 
 var walkthroughBlock = regexp.MustCompile("(?s)```sh\n# walkthrough\n(.*?)```")
@@ -37,8 +38,8 @@ func TestREADMEWalkthrough(t *testing.T) {
 	if err := seedBoards(context.Background(), db, eng, boards[:1], time.Now(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("MOTCUA_DATA_DIR", t.TempDir())
-	srv := httptest.NewServer(handlers.New(handlers.Deps{DB: db, Engine: eng}))
+	srv := httptest.NewServer(handlers.New(handlers.Deps{Service: service.New(service.Deps{DB: db, Engine: eng,
+		DataDir: t.TempDir()})}))
 	defer srv.Close()
 	cmd := exec.Command("bash", "-c", "set -euo pipefail\n"+string(m[1]))
 	cmd.Env = append(os.Environ(), "B="+srv.URL+"/api/v1")

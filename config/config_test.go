@@ -1,0 +1,72 @@
+package config
+
+import (
+	"bytes"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaults(t *testing.T) {
+	c := Default()
+	if c.DatabaseURL != DefaultDatabaseURL || c.Addr != ":8080" || c.PublicURL != "http://localhost:8080" ||
+		c.TokenTTL != 12*time.Hour || c.OutboxInterval != 5*time.Second || c.SMTP.Port != 587 ||
+		c.SMTP.TLS != "starttls" || c.SweepSchedule != DefaultSweepSchedule || !strings.HasSuffix(c.DataDir, "/data") {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.IsPostgres() {
+		t.Fatal("the default database is SQLite")
+	}
+}
+
+func TestLoad(t *testing.T) {
+	c, err := Load([]string{"DATABASE_URL=postgres://app:s3cret@db:5432/motcua", "MOTCUA_ADDR=127.0.0.1:9000",
+		"MOTCUA_TOKEN_TTL=30m", "MOTCUA_TRUSTED_PROXIES=10.0.0.0/8, 192.168.1.0/24", "MOTCUA_SMTP_PASSWORD=hunter2-pw",
+		"MOTCUA_PUBLIC_URL=https://motcua.bql.gov.vn/", "MOTCUA_DATA_DIR=/srv/motcua", "UNRELATED=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.0/24")}
+	if !c.IsPostgres() || c.Addr != "127.0.0.1:9000" || c.TokenTTL != 30*time.Minute || len(c.TrustedProxies) != 2 ||
+		c.TrustedProxies[1] != want[1] || c.PublicURL != "https://motcua.bql.gov.vn" || c.DataDir != "/srv/motcua" ||
+		c.SMTP.Password != "hunter2-pw" {
+		t.Fatalf("loaded: %+v", c)
+	}
+	var out bytes.Buffer
+	c.Print(&out)
+	printed := out.String()
+	if strings.Contains(printed, "s3cret") || strings.Contains(printed, "hunter2") {
+		t.Fatalf("a secret was printed:\n%s", printed)
+	}
+	if !strings.Contains(printed, "postgres://app:****@db:5432/motcua") || !strings.Contains(printed, "MOTCUA_SMTP_PASSWORD     ****") ||
+		!strings.Contains(printed, "MOTCUA_TRUSTED_PROXIES   10.0.0.0/8,192.168.1.0/24") {
+		t.Fatalf("printed:\n%s", printed)
+	}
+}
+
+func TestLoadNamesEachFault(t *testing.T) {
+	_, err := Load([]string{"MOTCUA_TOKEN_TTL=soon", "MOTCUA_SMTP_PORT=70000", "MOTCUA_TRUSTED_PROXIES=10.0.0.1",
+		"MOTCUA_SMTP_TLS=ssl", "MOTCUA_PUBLIC_URL=ftp://x", "MOTCUA_OUTBOX_INTERVAL=-1s"})
+	if err == nil {
+		t.Fatal("faulty variables loaded")
+	}
+	for _, name := range []string{"MOTCUA_TOKEN_TTL", "MOTCUA_SMTP_PORT", "MOTCUA_TRUSTED_PROXIES", "MOTCUA_SMTP_TLS",
+		"MOTCUA_PUBLIC_URL", "MOTCUA_OUTBOX_INTERVAL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("the error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestMaskURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:p@h/db?sslmode=disable": "postgres://u:****@h/db?sslmode=disable",
+		"postgres://u@h/db":                   "postgres://u@h/db",
+		"./data/motcua.db":                    "./data/motcua.db",
+	} {
+		if got := MaskURL(in); got != want {
+			t.Errorf("MaskURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

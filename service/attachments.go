@@ -1,0 +1,162 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+
+	"github.com/motcua/motcua/errs"
+	"github.com/motcua/motcua/models"
+)
+
+// Upload is one file being attached to a dossier: begun once the caller
+// may attach to it, then fed the file, then committed. Close discards what
+// was not committed, so a refused upload leaves nothing on disk or in the
+// database.
+type Upload struct {
+	s     *Service
+	p     *Principal
+	d     *models.Dossier
+	slots []string
+	file  *staged
+}
+
+// BeginUpload starts attaching a file to dossier code: the caller must see
+// it, and it must still be open.
+func (s *Service) BeginUpload(ctx context.Context, p *Principal, code string) (*Upload, error) {
+	d, err := s.visible(ctx, s.db, p, code)
+	if err != nil {
+		return nil, err
+	}
+	if d.FinishedAt != nil {
+		return nil, errs.Conflict("dossier_closed", "code", "hồ sơ "+d.Code+" đã kết thúc, không thể bổ sung tệp",
+			"dossier "+d.Code+" is finished: no more attachments")
+	}
+	slots, err := s.documentSlots(d)
+	if err != nil {
+		return nil, err
+	}
+	return &Upload{s: s, p: p, d: d, slots: slots}, nil
+}
+
+// Receive stores the file's bytes in a temporary file; one file per upload.
+func (u *Upload) Receive(r io.Reader, clientName string) error {
+	if u.file != nil {
+		return errs.Invalid("file", "chỉ gửi một tệp mỗi lần", "send one file per request")
+	}
+	st, err := stage(r, clientName, u.s.files.monthDir(u.s.now()))
+	if err != nil {
+		return err
+	}
+	u.file = st
+	return nil
+}
+
+// Close discards a file not committed.
+func (u *Upload) Close() { u.file.discard() }
+
+// Commit checks the document code and the file's type, moves the file to
+// its final name and records it; if the row cannot be written, the file is
+// removed.
+func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attachment, error) {
+	if err := u.check(documentCode); err != nil {
+		return nil, err
+	}
+	contentType, ok := u.file.detectType()
+	if !ok {
+		e := errs.Invalid("file", "chỉ nhận PDF, PNG, JPEG, DOCX, XLSX", "only PDF, PNG, JPEG, DOCX and XLSX files are accepted")
+		e.Code = "file_type_not_allowed"
+		return nil, e.With("detected", contentType).With("allowed", AllowedTypes)
+	}
+	final, key, err := u.file.keep(u.s.files.dir)
+	if err != nil {
+		return nil, err
+	}
+	a := &models.Attachment{DossierID: u.d.ID, DocumentCode: documentCode, FileName: u.file.name,
+		ContentType: contentType, Size: u.file.size, SHA256: u.file.sum, StorageKey: key,
+		UploadedBy: u.p.Actor.UserID, CreatedAt: u.s.now()}
+	if err := models.InsertAttachment(ctx, u.s.db, a); err != nil {
+		os.Remove(final)
+		return nil, err
+	}
+	return a, nil
+}
+
+// check refuses an upload without a file or with an unknown document code.
+func (u *Upload) check(documentCode string) error {
+	switch {
+	case u.file == nil:
+		return errs.Invalid("file", "thiếu tệp đính kèm (file)", "the file field is required")
+	case documentCode == "":
+		return errs.Invalid("document_code", "thiếu mã giấy tờ (document_code)", "document_code is required")
+	case !slices.Contains(u.slots, documentCode):
+		e := errs.Rule("unknown_document", "document_code", fmt.Sprintf("thủ tục không có giấy tờ %q", documentCode),
+			fmt.Sprintf("the procedure has no document %q", documentCode))
+		return e.With("valid", u.slots)
+	}
+	return checkText("document_code", documentCode, limitCode, true)
+}
+
+// documentSlots are the document codes of the dossier's catalogue version:
+// its documents, then any the variant requires besides.
+func (s *Service) documentSlots(d *models.Dossier) ([]string, error) {
+	_, v, err := s.eng.Catalogue().Bound(d)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, doc := range v.Documents {
+		codes = append(codes, doc.Code)
+	}
+	for _, code := range v.RequiredDocuments(d.Variant) {
+		if !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes, nil
+}
+
+// Attachments lists the files of dossier code, oldest first.
+func (s *Service) Attachments(ctx context.Context, p *Principal, code string) (*models.Dossier, []models.Attachment, error) {
+	d, err := s.visible(ctx, s.db, p, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	atts, err := models.ListAttachments(ctx, s.db, d.ID)
+	return d, atts, err
+}
+
+// OpenAttachment opens file id of dossier code for reading; the caller
+// closes it. Metadata recorded without a stored file (paper documents
+// noted at submission) and a missing file are not found.
+func (s *Service) OpenAttachment(ctx context.Context, p *Principal, code string, id uint64) (*models.Attachment, *os.File, error) {
+	d, err := s.visible(ctx, s.db, p, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	notFound := errs.NotFound("id", "không tìm thấy tệp "+strconv.FormatUint(id, 10),
+		"attachment "+strconv.FormatUint(id, 10)+" not found")
+	if id == 0 || id > math.MaxInt64 {
+		return nil, nil, notFound
+	}
+	a, err := models.GetAttachment(ctx, s.db, d.ID, id)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && a.StorageKey == "") {
+		return nil, nil, notFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.files.open(a.StorageKey)
+	if isNotExist(err) {
+		return nil, nil, notFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("service: open attachment %d: %w", a.ID, err)
+	}
+	return a, f, nil
+}

@@ -1,0 +1,93 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/errs"
+	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/workflow"
+)
+
+// EventRequest is an event a user fires at a dossier, with what it carries.
+type EventRequest struct {
+	Event   string
+	Version int // the dossier version the user read: a stale one is a conflict
+	Comment string
+	// AssigneeID names the officer an assign event gives the dossier to.
+	AssigneeID *uint
+	// Extension is a proposed extension: reason, new appointment date and
+	// apology letter (form 04).
+	Extension *ExtensionRequest
+	// Investment is the project an investment-certificate approval issues,
+	// adjusts or terminates.
+	Investment *workflow.InvestmentInput
+}
+
+// ExtensionRequest is an extension as a user proposes it.
+type ExtensionRequest struct {
+	Reason        string
+	NewDueDate    time.Time // a local date
+	ApologyLetter string
+}
+
+// Fire fires an event at dossier code for p, at the service's now: the
+// engine checks the role, the state, the catalogue's guards and the
+// version, and writes the change with its history row or nothing.
+func (s *Service) Fire(ctx context.Context, p *Principal, code string, req EventRequest) (*DossierView, *HistoryRow, error) {
+	d, err := s.visible(ctx, s.db, p, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := eventInput(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if req.Version > d.Version {
+		return nil, nil, errVersion(req.Version, d.Version)
+	}
+	nd, ev, err := s.eng.Apply(ctx, s.db, d.ID, req.Version, workflow.Event(req.Event), p.Actor, s.now(), in)
+	if err != nil {
+		return nil, nil, err
+	}
+	views, err := s.views(ctx, p, []models.Dossier{*nd})
+	if err != nil {
+		return nil, nil, err
+	}
+	row := historyRow(*ev)
+	return &views[0], &row, nil
+}
+
+// eventInput checks the request's fields and builds the engine's input.
+func eventInput(r EventRequest) (workflow.Input, error) {
+	if err := checkText("event", r.Event, limitCode, true); err != nil {
+		return workflow.Input{}, err
+	}
+	if r.Version < 1 {
+		return workflow.Input{}, errs.Invalid("version", "thiếu phiên bản hồ sơ (version) để chống ghi đè",
+			"version is required, for optimistic locking")
+	}
+	if err := checkText("comment", r.Comment, limitComment, false); err != nil {
+		return workflow.Input{}, err
+	}
+	in := workflow.Input{Comment: strings.TrimSpace(r.Comment), AssigneeID: r.AssigneeID, Investment: r.Investment}
+	if x := r.Extension; x != nil {
+		err := checkTexts(textField{"extension.reason", x.Reason, limitComment, false},
+			textField{"extension.apology_letter", x.ApologyLetter, limitLetter, false})
+		if err != nil {
+			return in, err
+		}
+		in.Extension = &workflow.ExtensionInput{Reason: strings.TrimSpace(x.Reason), NewDueDate: x.NewDueDate,
+			ApologyLetter: strings.TrimSpace(x.ApologyLetter)}
+	}
+	if inv := r.Investment; inv != nil {
+		err := checkTexts(textField{"investment.project_code", inv.ProjectCode, 64, false},
+			textField{"investment.name", inv.Name, limitTitle, false}, textField{"investment.capital", inv.Capital, 32, false},
+			textField{"investment.currency", inv.Currency, 8, false})
+		if err != nil {
+			return in, err
+		}
+	}
+	return in, nil
+}
