@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // staff creates a user of the fixture's board (or of board when not 0).
@@ -111,13 +112,13 @@ func TestOverdueMarkClearedByPause(t *testing.T) {
 		checkMarks(t, db, map[uint64]bool{d.ID: true})
 		ctx := context.Background()
 		officer := workflow.Actor{Role: workflow.RoleOfficer, Name: "officer"}
-		d, _, err := f.eng.Apply(ctx, db, d.ID, 0, "request_supplement", officer, at(t, "2026-12-02 09:00"),
+		d, _, err := workflowtest.Apply(t, f.eng, ctx, db, d.ID, 0, "request_supplement", officer, at(t, "2026-12-02 09:00"),
 			workflow.Input{Comment: "Thiếu bản vẽ"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkMarks(t, db, map[uint64]bool{d.ID: false})
-		if _, _, err := f.eng.Apply(ctx, db, d.ID, 0, "resubmit", officer, at(t, "2026-12-03 09:00"), workflow.Input{}); err != nil {
+		if _, _, err := workflowtest.Apply(t, f.eng, ctx, db, d.ID, 0, "resubmit", officer, at(t, "2026-12-03 09:00"), workflow.Input{}); err != nil {
 			t.Fatal(err)
 		}
 		res, err := f.sweeper().Run(ctx, at(t, "2026-12-03 10:00"))

@@ -53,7 +53,7 @@ func (f *fixture) dossier(t testing.TB, steps ...[3]string) *models.Dossier {
 	}
 	for _, s := range steps {
 		role := workflow.Role(s[1])
-		d, _, err = f.eng.Apply(ctx, f.db, d.ID, d.Version, workflow.Event(s[0]),
+		d, _, err = workflowtest.Apply(t, f.eng, ctx, f.db, d.ID, d.Version, workflow.Event(s[0]),
 			workflow.Actor{Role: role, Name: s[1]}, at(t, s[2]), workflow.Input{})
 		if err != nil {
 			t.Fatalf("%s: %v", s[0], err)

@@ -93,7 +93,7 @@ func approvedEarly(t *testing.T, db *gorm.DB, eng *workflow.Engine) {
 			if err != nil {
 				return err
 			}
-			_, err = eng.Fire(ctx, tx, d, step.ev, step.a, at, workflow.Input{})
+			_, err = workflowtest.Fire(t, eng, ctx, tx, d, step.ev, step.a, at, workflow.Input{})
 		}
 		return err
 	})

@@ -27,6 +27,7 @@ const (
 // attachmentJSON is an attachment as the API shows it.
 type attachmentJSON struct {
 	ID           uint64 `json:"id"`
+	Kind         string `json:"kind"`
 	DocumentCode string `json:"document_code"`
 	FileName     string `json:"file_name"`
 	ContentType  string `json:"content_type"`
@@ -36,14 +37,15 @@ type attachmentJSON struct {
 }
 
 func toAttachmentJSON(a *models.Attachment) attachmentJSON {
-	return attachmentJSON{ID: a.ID, DocumentCode: a.DocumentCode, FileName: a.FileName, ContentType: a.ContentType,
+	return attachmentJSON{ID: a.ID, Kind: string(a.Kind), DocumentCode: a.DocumentCode, FileName: a.FileName, ContentType: a.ContentType,
 		Size: a.Size, SHA256: a.SHA256, CreatedAt: rfc3339(a.CreatedAt)}
 }
 
-// upload answers POST /dossiers/{code}/attachments (multipart: file,
-// document_code). A refused upload leaves nothing on disk or in the database.
+// upload answers POST /dossiers/{code}/attachments[?kind=result] (multipart:
+// file, document_code). A refused upload leaves nothing on disk or in the
+// database.
 func (a *api) upload(c echo.Context) error {
-	if err := queryOnly(c); err != nil {
+	if err := queryOnly(c, "kind"); err != nil {
 		return err
 	}
 	req := c.Request()
@@ -54,7 +56,7 @@ func (a *api) upload(c echo.Context) error {
 	// Read what is left (bounded by the limit above), so that the client
 	// gets the answer instead of a reset connection.
 	defer io.Copy(io.Discard, req.Body)
-	u, err := a.svc.BeginUpload(req.Context(), principal(c), c.Param("code"))
+	u, err := a.svc.BeginUpload(req.Context(), principal(c), c.Param("code"), models.AttachmentKind(c.QueryParam("kind")))
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ func TestAttachmentUploadAndDownload(t *testing.T) {
 		if up.status != http.StatusCreated {
 			t.Fatalf("upload PDF: %d %+v", up.status, up.err)
 		}
-		want := attachmentJSON{ID: up.att.ID, DocumentCode: "application_form", FileName: "hồ sơ.pdf",
+		want := attachmentJSON{ID: up.att.ID, Kind: "document", DocumentCode: "application_form", FileName: "hồ sơ.pdf",
 			ContentType: "application/pdf", Size: int64(len(pdf)), SHA256: hex.EncodeToString(sum[:]),
 			CreatedAt: "2026-11-16T09:00:00+07:00"}
 		if up.att != want {

@@ -190,7 +190,7 @@ func receiveAt(t *testing.T, db *gorm.DB, eng *workflow.Engine, board uint, proc
 		if err != nil {
 			return err
 		}
-		if _, err := eng.Fire(ctx, tx, d, workflow.EventReceive, officer, at, workflow.Input{}); err != nil {
+		if _, err := workflowtest.Fire(t, eng, ctx, tx, d, workflow.EventReceive, officer, at, workflow.Input{}); err != nil {
 			return err
 		}
 		due = rfc3339(*d.DueAt)

@@ -154,7 +154,8 @@ func TestDossierEventsOverHTTP(t *testing.T) {
 			{"hbi.officer", "assign", 2, nil, 200, "in_review"},
 			{"hbi.officer", "request_supplement", 3, nil, 422, "comment_required"},
 			{"hbi.officer", "propose", 3, nil, 200, "pending_decision"},
-			{"hbi.leader", "approve", 4, nil, 200, "approved"},
+			{"hbi.leader", "approve", 4, nil, 422, "result_required"},
+			{"hbi.leader", "approve", 4, map[string]any{"result": map[string]any{"medium": "paper", "reference": "12/GPXD-BQL"}}, 200, "approved"},
 			{"hbi.officer", "return_result", 5, nil, 200, "returned"},
 		}
 		for i, s := range steps {
@@ -230,7 +231,7 @@ func TestDossierTenancy(t *testing.T) {
 		}
 		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/dossiers/"+f.code, nil, &d)
 		// Officers may also record a withdrawal asked for in writing.
-		if d.State != "submitted" || strings.Join(d.AllowedEvents, ",") != "receive,reject_intake,withdraw" {
+		if d.State != "submitted" || strings.Join(d.AllowedEvents, ",") != "receive,reject_intake,request_completion,withdraw" {
 			t.Fatalf("officer's allowed events at submitted: %v", d.AllowedEvents)
 		}
 		f.call(t, f.tokens["hbi.investor"], "GET", "/api/v1/dossiers/"+f.code, nil, &d)

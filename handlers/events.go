@@ -13,12 +13,21 @@ import (
 
 // eventRequest is the body of POST /dossiers/{code}/events.
 type eventRequest struct {
-	Event      string             `json:"event"`
-	Version    int                `json:"version"`
-	Comment    string             `json:"comment"`
-	AssigneeID *uint              `json:"assignee_id"`
-	Extension  *extensionRequest  `json:"extension"`
-	Investment *investmentRequest `json:"investment"` // with approve of an investment-certificate dossier
+	Event      string                 `json:"event"`
+	Version    int                    `json:"version"`
+	Comment    string                 `json:"comment"`
+	AssigneeID *uint                  `json:"assignee_id"`
+	Extension  *extensionRequest      `json:"extension"`
+	Investment *investmentRequest     `json:"investment"` // with approve of an investment-certificate dossier
+	Missing    []workflow.MissingItem `json:"missing"`    // what to complete or supplement, and why (form 02)
+	Result     *resultRequest         `json:"result"`     // the result document of a decision
+}
+
+// resultRequest is a decision's result document.
+type resultRequest struct {
+	Medium       string  `json:"medium"`
+	AttachmentID *uint64 `json:"attachment_id"`
+	Reference    string  `json:"reference"`
 }
 
 // extensionRequest is a proposed extension.
@@ -31,7 +40,10 @@ type extensionRequest struct {
 // toService binds the request into the service's.
 func (r *eventRequest) toService() (service.EventRequest, error) {
 	out := service.EventRequest{Event: strings.TrimSpace(r.Event), Version: r.Version, Comment: r.Comment,
-		AssigneeID: r.AssigneeID}
+		AssigneeID: r.AssigneeID, Missing: r.Missing}
+	if r.Result != nil {
+		out.Result = (*service.ResultRequest)(r.Result)
+	}
 	if x := r.Extension; x != nil {
 		out.Extension = &service.ExtensionRequest{Reason: x.Reason, ApologyLetter: x.ApologyLetter}
 		if x.NewDueDate != "" {

@@ -40,11 +40,11 @@ func TestInvestmentOverHTTP(t *testing.T) {
 			status                 int
 			errCode, field         string
 		}{
-			{"approve without investment", "hbi.leader", issue.Code, `{"event": "approve", "version": 4}`, 400, "invalid_investment", "investment"},
-			{"capital as a number", "hbi.leader", issue.Code, `{"event": "approve", "version": 4, "investment": {` + valid + `, "capital": 400000, "currency": "USD"}}`, 400, "invalid_investment", "investment.capital"},
-			{"unknown currency", "hbi.leader", issue.Code, `{"event": "approve", "version": 4, "investment": {` + valid + `, "capital": "400000", "currency": "EUR"}}`, 400, "invalid_investment", "investment.currency"},
-			{"foreign missing", "hbi.leader", issue.Code, fmt.Sprintf(`{"event": "approve", "version": 4, "investment": {"project_code": "1", "name": "Dự án", "zone_id": %d, "capital": "1", "currency": "USD"}}`, zone), 400, "invalid_investment", "investment.foreign"},
-			{"adjust an unknown project", "hbi.leader", adjust.Code, `{"event": "approve", "version": 4, "investment": {"project_code": "9999999999", "capital": "500000", "currency": "USD"}}`, 422, "investment_project_not_found", "investment.project_code"},
+			{"approve without investment", "hbi.leader", issue.Code, `{"event": "approve", "version": 4, "result": {"medium": "paper"}}`, 400, "invalid_investment", "investment"},
+			{"capital as a number", "hbi.leader", issue.Code, `{"event": "approve", "version": 4, "result": {"medium": "paper"}, "investment": {` + valid + `, "capital": 400000, "currency": "USD"}}`, 400, "invalid_investment", "investment.capital"},
+			{"unknown currency", "hbi.leader", issue.Code, `{"event": "approve", "version": 4, "result": {"medium": "paper"}, "investment": {` + valid + `, "capital": "400000", "currency": "EUR"}}`, 400, "invalid_investment", "investment.currency"},
+			{"foreign missing", "hbi.leader", issue.Code, fmt.Sprintf(`{"event": "approve", "version": 4, "result": {"medium": "paper"}, "investment": {"project_code": "1", "name": "Dự án", "zone_id": %d, "capital": "1", "currency": "USD"}}`, zone), 400, "invalid_investment", "investment.foreign"},
+			{"adjust an unknown project", "hbi.leader", adjust.Code, `{"event": "approve", "version": 4, "result": {"medium": "paper"}, "investment": {"project_code": "9999999999", "capital": "500000", "currency": "USD"}}`, 422, "investment_project_not_found", "investment.project_code"},
 			{"with another event", "hbi.officer", f.code, `{"event": "receive", "version": 1, "investment": {"project_code": "1"}}`, 400, "invalid_investment", "investment"},
 		} {
 			status, body := f.raw(t, f.tokens[c.user], "POST", "/api/v1/dossiers/"+c.code+"/events", c.body)
@@ -57,7 +57,7 @@ func TestInvestmentOverHTTP(t *testing.T) {
 		}
 
 		var out fired
-		body := `{"event": "approve", "version": 4, "investment": {` + valid + `, "capital": "400000", "currency": "USD"}}`
+		body := `{"event": "approve", "version": 4, "result": {"medium": "paper"}, "investment": {` + valid + `, "capital": "400000", "currency": "USD"}}`
 		if status, raw := f.raw(t, f.tokens["hbi.leader"], "POST", "/api/v1/dossiers/"+issue.Code+"/events", body); status != 200 {
 			t.Fatalf("approve: %d %s", status, raw)
 		} else if json.Unmarshal([]byte(raw), &out); out.Dossier.State != "approved" {

@@ -56,6 +56,9 @@ func TestEveryProcedureOverHTTP(t *testing.T) {
 			for i, s := range steps {
 				var out fired
 				body := map[string]any{"event": s.event, "version": i + 1, "comment": "Đề nghị bổ sung / please supplement"}
+				if s.event == "approve" {
+					body["result"] = map[string]any{"medium": "paper"}
+				}
 				if s.event == "approve" && p.procedure == "investment-certificate" {
 					body["investment"] = map[string]any{"project_code": "2143658709", "name": "Nhà máy linh kiện điện tử Lương Sơn",
 						"zone_id": workflowtest.Zone(t, db, f.boardID(t, "HBI")), "foreign": true, "capital": "400000", "currency": "USD"}

@@ -114,7 +114,7 @@ func receiveLongAgo(t *testing.T, db *gorm.DB, code string) {
 	}
 	when := time.Date(2026, 9, 15, 9, 0, 0, 0, deadlines.Location)
 	atts := workflowtest.Documents(t, eng, d.Procedure, d.Variant, d.SubmittedAt)
-	if _, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventReceive,
+	if _, _, err := workflowtest.Apply(t, eng, context.Background(), db, d.ID, d.Version, workflow.EventReceive,
 		workflow.Actor{Role: workflow.RoleOfficer}, when, workflow.Input{Attachments: atts}); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestSearchReceivedDateNearMidnight(t *testing.T) {
 		d, _ := models.GetDossierByCode(context.Background(), db, f.code)
 		atts := workflowtest.Documents(t, eng, d.Procedure, d.Variant, d.SubmittedAt)
 		utc := time.Date(2026, 9, 14, 17, 30, 0, 0, time.UTC)
-		if _, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventReceive,
+		if _, _, err := workflowtest.Apply(t, eng, context.Background(), db, d.ID, d.Version, workflow.EventReceive,
 			workflow.Actor{Role: workflow.RoleOfficer}, utc, workflow.Input{Attachments: atts}); err != nil {
 			t.Fatal(err)
 		}

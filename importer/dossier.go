@@ -41,6 +41,7 @@ func (im *run) dossier(l *dossierLine) (*done, *Error, error) {
 		return nil, e, nil
 	}
 	attachDocuments(l, v, &in, events)
+	paperResults(v, events)
 	inv, e := dossierInvestment(l, ref, events)
 	if e != nil {
 		return nil, e, nil

@@ -30,6 +30,7 @@ const (
 	CodeUnexpectedField  = "unexpected_field"
 	CodeDuplicateProject = "duplicate_project"
 	CodeTooLong          = "too_long"
+	CodePaperOnly        = "result_paper_only"
 )
 
 // Error is one fault of an import file: the line (1-based, blank and

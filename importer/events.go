@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,8 +64,37 @@ func (im *run) parseEvent(el *eventLine, i int, board uint, applicant string) (e
 		return ev, fault(p+".comment", CodeUnexpectedField, "sự kiện submit không lưu ý kiến: ghi vào title",
 			"the submit event keeps no comment: put it in title")
 	}
+	ev.in.Missing = el.Missing
+	if ev.in.Result, e = parseResult(p, el.Result); e != nil {
+		return ev, e
+	}
 	ev.in.Extension, e = parseExtension(p, ev.name, el.Extension)
 	return ev, e
+}
+
+// parseResult reads a decision's result: paper (the default), since an
+// import carries no result file.
+func parseResult(p string, r *result) (*workflow.ResultInput, *Error) {
+	if r == nil {
+		return nil, nil
+	}
+	if r.Medium != "" && r.Medium != string(workflow.ResultPaper) {
+		return nil, fault(p+".result.medium", CodePaperOnly, "dữ liệu nhập không kèm tệp: kết quả chỉ ghi nhận là bản giấy (paper)",
+			"an import carries no files: a result is recorded as paper")
+	}
+	return &workflow.ResultInput{Medium: workflow.ResultPaper, Reference: r.Reference}, nil
+}
+
+// paperResults records, on each decision of the line that gives no result,
+// a paper original: historical results came on paper, and an import
+// carries no files to show otherwise.
+func paperResults(v *workflow.Version, events []event) {
+	for i := range events {
+		def, ok := v.Event(events[i].name)
+		if ok && slices.Contains(def.Guards, workflow.GuardResult) && events[i].in.Result == nil {
+			events[i].in.Result = &workflow.ResultInput{Medium: workflow.ResultPaper}
+		}
+	}
 }
 
 // instant reads an event's instant and refuses one in the future.
@@ -119,15 +149,16 @@ func actorName(given string, role workflow.Role, applicant string) string {
 	return roleNames[role] + " (nhập dữ liệu / imported)"
 }
 
-// parseExtension reads an extend event's extension; any other event may
-// not carry one. The engine checks that its fields are there.
+// parseExtension reads a propose_extension event's extension; any other
+// event may not carry one. The engine checks that its fields are there.
 func parseExtension(p string, name workflow.Event, x *extension) (*workflow.ExtensionInput, *Error) {
 	if x == nil {
 		return nil, nil
 	}
-	if name != workflow.EventExtend {
-		return nil, fault(p+".extension", CodeUnexpectedField, fmt.Sprintf("chỉ sự kiện extend có extension, không phải %q", name),
-			fmt.Sprintf("only an extend event has an extension, not %q", name))
+	if name != workflow.EventProposeExtension {
+		return nil, fault(p+".extension", CodeUnexpectedField,
+			fmt.Sprintf("chỉ sự kiện propose_extension có extension, không phải %q", name),
+			fmt.Sprintf("only a propose_extension event has an extension, not %q", name))
 	}
 	out := &workflow.ExtensionInput{Reason: x.Reason, ApologyLetter: x.ApologyLetter}
 	if x.NewDueDate != "" {

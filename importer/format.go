@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/motcua/motcua/workflow"
 )
 
 // dossierLine is a dossier and its history (docs/IMPORT.md). Events are
@@ -45,12 +47,21 @@ type investment struct {
 
 // eventLine is one event of a dossier's history.
 type eventLine struct {
-	Event     string     `json:"event"`
-	At        string     `json:"at"`
-	Role      string     `json:"role"`
-	Actor     string     `json:"actor"`
-	Comment   string     `json:"comment"`
-	Extension *extension `json:"extension"`
+	Event     string                 `json:"event"`
+	At        string                 `json:"at"`
+	Role      string                 `json:"role"`
+	Actor     string                 `json:"actor"`
+	Comment   string                 `json:"comment"`
+	Extension *extension             `json:"extension"`
+	Missing   []workflow.MissingItem `json:"missing"`
+	Result    *result                `json:"result"`
+}
+
+// result is a historical decision's result document: an import carries no
+// files, so it is a paper original, with its number and sign if known.
+type result struct {
+	Medium    string `json:"medium"`
+	Reference string `json:"reference"`
 }
 
 // extension is workflow.ExtensionInput with the date as text.

@@ -26,6 +26,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0007_opening_projects", Migrate: migrate0007, Rollback: rollback0007},
 		{ID: "0008_report_counts", Migrate: migrate0008, Rollback: rollback0008},
 		{ID: "0010_accounts", Migrate: migrate0010, Rollback: rollback0010},
+		{ID: "0011_desk", Migrate: migrate0011, Rollback: rollback0011},
 	}
 }
 

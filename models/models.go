@@ -113,6 +113,18 @@ type Dossier struct {
 	Outcome    string     `gorm:"size:16"`
 	EndState   string     `gorm:"size:64;not null;default:''"` // the state the dossier finished in (refused, withdrawn, …)
 	OverdueAt  *time.Time // when a sweep first found the open dossier past its appointment
+
+	// ExtensionProposalSeq is the history row (seq) of the extension an
+	// officer proposed and no leader has decided yet; 0 when none is pending.
+	ExtensionProposalSeq int `gorm:"not null;default:0"`
+	// ResultMedium is how the decision's result is delivered: electronic
+	// (ResultAttachmentID, downloadable once returned) or paper; "" before
+	// a decision.
+	ResultMedium       string `gorm:"size:16;not null;default:''"`
+	ResultAttachmentID *uint64
+	// TrackingPIN, with the code, lets anyone holding the receipt track the
+	// dossier without signing in.
+	TrackingPIN string `gorm:"size:16;not null;default:''"`
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -143,12 +155,24 @@ type DossierEvent struct {
 	CreatedAt   time.Time
 }
 
+// AttachmentKind says what a file of a dossier is.
+type AttachmentKind string
+
+// The kinds of file: a paper of the dossier, or the decision's result
+// (the permit, licence, certificate or refusal), which the investor may
+// download only once the result is returned.
+const (
+	AttachmentDocument AttachmentKind = "document"
+	AttachmentResult   AttachmentKind = "result"
+)
+
 // Attachment is the metadata of a file attached to a dossier.
 type Attachment struct {
 	ID           uint64 `gorm:"primaryKey"`
 	DossierID    uint64 `gorm:"index;not null"`
 	EventID      *uint64
-	DocumentCode string `gorm:"size:64"`
+	Kind         AttachmentKind `gorm:"size:16;not null;default:document"`
+	DocumentCode string         `gorm:"size:64"`
 	FileName     string `gorm:"size:255;not null"`
 	ContentType  string `gorm:"size:128"`
 	Size         int64

@@ -16,10 +16,14 @@ type NotificationKind string
 // The notification kinds. An alert's notification has the alert's kind.
 const (
 	NotifyReceived         NotificationKind = "received"             // the dossier was received (form 01)
+	NotifyCompletion       NotificationKind = "completion_requested" // complete the dossier before receipt (form 02)
+	NotifyIntakeRejected   NotificationKind = "intake_rejected"      // the dossier was refused at intake (form 03)
 	NotifySupplement       NotificationKind = "supplement_requested" // the applicant must supplement (form 02)
 	NotifyAppointmentMoved NotificationKind = "appointment_moved"    // a new appointment and an apology (form 04)
 	NotifyResultReady      NotificationKind = "result_ready"         // the decision is made: the result can be collected
 	NotifyDigest           NotificationKind = "digest"               // the 07:30 summary of a staff member's open alerts
+	NotifyVerifyEmail      NotificationKind = "verify_email"         // an account's email verification link
+	NotifyPasswordReset    NotificationKind = "password_reset"       // an account's password reset link
 )
 
 // NotificationChannel is how a notification reaches its recipient.

@@ -144,6 +144,15 @@ func DocumentCodes(ctx context.Context, tx *gorm.DB, dossierID uint64) ([]string
 	return codes, nil
 }
 
+// GetEvent loads the history row seq of a dossier.
+func GetEvent(ctx context.Context, tx *gorm.DB, dossierID uint64, seq int) (*DossierEvent, error) {
+	var ev DossierEvent
+	if err := tx.WithContext(ctx).Where("dossier_id = ? AND seq = ?", dossierID, seq).First(&ev).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("history row %d of dossier %d", seq, dossierID))
+	}
+	return &ev, nil
+}
+
 // History returns a dossier's events in order.
 func History(ctx context.Context, tx *gorm.DB, dossierID uint64) ([]DossierEvent, error) {
 	var evs []DossierEvent

@@ -17,7 +17,7 @@ import (
 var transitionColumns = []string{"state", "version", "received_at", "clock_state", "clock_started_at", "due_at",
 	"original_due_at", "paused_at", "remaining_days", "paused_days", "paused_seconds", "supplement_count",
 	"extension_count", "step_state", "step_started_at", "step_due_at", "assignee_id", "finished_at", "outcome",
-	"end_state", "updated_at"}
+	"end_state", "extension_proposal_seq", "result_medium", "result_attachment_id", "updated_at"}
 
 // overdueCleared reports whether the transition of d at ev.At clears the
 // overdue mark: the dossier stays open with no appointment, or one not yet
@@ -74,7 +74,8 @@ const transitionSQL = `WITH upd AS (
 		due_at = $6, original_due_at = $7, paused_at = $8, remaining_days = $9, paused_days = $10,
 		paused_seconds = $11, supplement_count = $12, extension_count = $13, step_state = $14,
 		step_started_at = $15, step_due_at = $16, assignee_id = $17, finished_at = $18, outcome = $19,
-		updated_at = $20, end_state = $39, overdue_at = CASE WHEN $40::boolean THEN NULL ELSE overdue_at END
+		updated_at = $20, end_state = $39, overdue_at = CASE WHEN $40::boolean THEN NULL ELSE overdue_at END,
+		extension_proposal_seq = $42, result_medium = $43, result_attachment_id = $44
 	WHERE id = $21 AND version = $22
 	RETURNING id, board_id, procedure, channel),
 cnt AS (
@@ -106,7 +107,7 @@ func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev
 		d.StepStartedAt, d.StepDueAt, d.AssigneeID, d.FinishedAt, d.Outcome, d.UpdatedAt, d.ID, prev,
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At,
 		ev.Comment, ev.StepState, ev.StepDueAt, ev.StepOutcome, ev.DueAt, ev.Outcome, ev.Data, ev.CreatedAt,
-		d.EndState, overdueCleared(d, ev), string(tallies),
+		d.EndState, overdueCleared(d, ev), string(tallies), d.ExtensionProposalSeq, d.ResultMedium, d.ResultAttachmentID,
 	).Row().Scan(&ev.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrStale

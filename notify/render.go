@@ -43,12 +43,17 @@ type view struct {
 	comment string
 	due     *time.Time
 	step    string
+	data    workflow.EventData
+	docs    map[string]workflow.Text // document names of the dossier's version
 }
 
 // Render renders n.
 func (r *Renderer) Render(ctx context.Context, n *models.Notification) (Content, error) {
-	if n.Kind == models.NotifyDigest {
+	switch n.Kind {
+	case models.NotifyDigest:
 		return r.digest(ctx, n)
+	case models.NotifyVerifyEmail, models.NotifyPasswordReset:
+		return r.account(ctx, n)
 	}
 	v, err := r.load(ctx, n)
 	if err != nil {
@@ -70,7 +75,8 @@ func (r *Renderer) load(ctx context.Context, n *models.Notification) (*view, err
 	if err != nil {
 		return nil, err
 	}
-	v := &view{d: d, board: b, proc: r.procedureName(d.Procedure), due: d.DueAt, step: d.StepState}
+	v := &view{d: d, board: b, proc: r.procedureName(d.Procedure), due: d.DueAt, step: d.StepState,
+		docs: r.documentNames(d)}
 	return v, r.loadCause(ctx, n, v)
 }
 
@@ -83,7 +89,7 @@ func (r *Renderer) loadCause(ctx context.Context, n *models.Notification, v *vie
 		if err := r.DB.WithContext(ctx).First(&ev, *n.EventID).Error; err != nil {
 			return fmt.Errorf("notify: event %d: %w", *n.EventID, err)
 		}
-		v.comment, v.due = ev.Comment, ev.DueAt
+		v.comment, v.due, v.data = ev.Comment, ev.DueAt, workflow.DecodeEventData(ev.Data)
 	case n.AlertID != nil:
 		var a models.Alert
 		if err := r.DB.WithContext(ctx).First(&a, *n.AlertID).Error; err != nil {
@@ -101,6 +107,17 @@ func (r *Renderer) procedureName(code string) workflow.Text {
 		return p.Name
 	}
 	return workflow.Text{VI: code, EN: code}
+}
+
+// documentNames are the names of the documents of d's version.
+func (r *Renderer) documentNames(d *models.Dossier) map[string]workflow.Text {
+	out := map[string]workflow.Text{}
+	if _, v, err := r.Cat.Bound(d); err == nil {
+		for _, doc := range v.Documents {
+			out[doc.Code] = doc.Name
+		}
+	}
+	return out
 }
 
 // date writes t as dd/mm/yyyy in Asia/Ho_Chi_Minh, or "—".
@@ -122,22 +139,81 @@ func (v *view) content(kind models.NotificationKind) Content {
 		en = fmt.Sprintf("%s has received dossier %s (%s). Result due on %s.", boardEN(v.board), code, v.proc.EN, due)
 	case models.NotifySupplement:
 		subjVI, subjEN = "Hồ sơ "+code+" cần bổ sung", "Dossier "+code+": supplementation requested"
-		vi = fmt.Sprintf("Hồ sơ %s (%s) cần được bổ sung, hoàn thiện. Nội dung: %s", code, v.proc.VI, v.comment)
-		en = fmt.Sprintf("Dossier %s (%s) must be supplemented. Details: %s", code, v.proc.EN, v.comment)
+		vi = fmt.Sprintf("Hồ sơ %s (%s) cần được bổ sung, hoàn thiện. Nội dung: %s%s", code, v.proc.VI, v.comment, v.missing(false))
+		en = fmt.Sprintf("Dossier %s (%s) must be supplemented. Details: %s%s", code, v.proc.EN, v.comment, v.missing(true))
+	case models.NotifyCompletion:
+		subjVI, subjEN = "Hồ sơ "+code+" cần bổ sung, hoàn thiện trước khi tiếp nhận", "Dossier "+code+": complete it before it is received"
+		vi = fmt.Sprintf("%s chưa tiếp nhận hồ sơ %s (%s) vì hồ sơ chưa đầy đủ (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ). %s%s\nThời hạn giải quyết chỉ bắt đầu khi hồ sơ được tiếp nhận.",
+			v.board.NameVI, code, v.proc.VI, v.comment, v.missing(false))
+		en = fmt.Sprintf("%s has not received dossier %s (%s) yet: it is incomplete (request to complete the dossier). %s%s\nThe time limit starts only once the dossier is received.",
+			boardEN(v.board), code, v.proc.EN, v.comment, v.missing(true))
+	case models.NotifyIntakeRejected:
+		subjVI, subjEN = "Hồ sơ "+code+" bị từ chối tiếp nhận", "Dossier "+code+" refused at intake"
+		vi = fmt.Sprintf("%s từ chối tiếp nhận hồ sơ %s (%s) (phiếu từ chối tiếp nhận giải quyết hồ sơ). Lý do: %s",
+			v.board.NameVI, code, v.proc.VI, v.comment)
+		en = fmt.Sprintf("%s refuses to accept dossier %s (%s). Reason: %s", boardEN(v.board), code, v.proc.EN, v.comment)
 	case models.NotifyAppointmentMoved:
-		subjVI, subjEN = "Hồ sơ "+code+": thay đổi ngày hẹn trả kết quả", "Dossier "+code+": new appointment"
-		vi = fmt.Sprintf("%s xin lỗi vì hồ sơ %s chưa thể trả kết quả đúng hẹn. Ngày hẹn mới: %s. Lý do: %s",
-			v.board.NameVI, code, due, v.comment)
-		en = fmt.Sprintf("%s apologises: dossier %s cannot be resolved on time. New appointment: %s. Reason: %s",
-			boardEN(v.board), code, due, v.comment)
+		subjVI, subjEN, vi, en = v.appointmentMoved()
 	case models.NotifyResultReady:
 		subjVI, subjEN = "Hồ sơ "+code+" đã có kết quả", "Dossier "+code+": result ready"
-		vi = fmt.Sprintf("Hồ sơ %s (%s) đã có kết quả giải quyết. Mời quý khách nhận kết quả.", code, v.proc.VI)
-		en = fmt.Sprintf("Dossier %s (%s) has been decided. The result is ready to collect.", code, v.proc.EN)
+		vi = fmt.Sprintf("Hồ sơ %s (%s) đã có kết quả giải quyết. %s", code, v.proc.VI, v.collect(false))
+		en = fmt.Sprintf("Dossier %s (%s) has been decided. %s", code, v.proc.EN, v.collect(true))
 	default:
 		subjVI, subjEN, vi, en = v.alertText(models.AlertKind(kind))
 	}
 	return Content{Subject: subjVI + " / " + subjEN, Body: vi + "\n\n" + en + "\n\n" + v.footer()}
+}
+
+// appointmentMoved writes the apology and new appointment of an approved
+// extension: its reason, the new date and the apology letter (form 04).
+func (v *view) appointmentMoved() (subjVI, subjEN, vi, en string) {
+	x := v.data.Extension
+	if x == nil {
+		x = &workflow.ExtensionRecord{}
+	}
+	due := date(v.due)
+	subjVI, subjEN = "Hồ sơ "+v.d.Code+": xin lỗi và hẹn lại ngày trả kết quả", "Dossier "+v.d.Code+": apology and new appointment"
+	vi = fmt.Sprintf("%s xin lỗi vì hồ sơ %s chưa thể trả kết quả đúng hẹn.\nLý do: %s\nNgày hẹn trả kết quả mới: %s.\nThư xin lỗi: %s",
+		v.board.NameVI, v.d.Code, x.Reason, due, x.ApologyLetter)
+	en = fmt.Sprintf("%s apologises: dossier %s cannot be resolved on time.\nReason: %s\nNew appointment: %s.\nApology letter: %s",
+		boardEN(v.board), v.d.Code, x.Reason, due, x.ApologyLetter)
+	return subjVI, subjEN, vi, en
+}
+
+// missing lists what is to be completed or supplemented, and why.
+func (v *view) missing(english bool) string {
+	var b strings.Builder
+	for i, it := range v.data.Missing {
+		what := it.Description
+		if name, ok := v.docs[it.Document]; ok && it.Document != "" {
+			what = name.VI
+			if english {
+				what = name.EN
+			}
+			if it.Description != "" {
+				what += " (" + it.Description + ")"
+			}
+		}
+		reason := "lý do"
+		if english {
+			reason = "reason"
+		}
+		fmt.Fprintf(&b, "\n%d. %s: %s: %s", i+1, what, reason, it.Reason)
+	}
+	return b.String()
+}
+
+// collect says how the result reaches the investor.
+func (v *view) collect(english bool) string {
+	switch {
+	case v.data.Result != nil && v.data.Result.Medium == workflow.ResultElectronic && english:
+		return "The electronic result can be downloaded from the dossier page once it is returned."
+	case v.data.Result != nil && v.data.Result.Medium == workflow.ResultElectronic:
+		return "Kết quả điện tử tải về tại trang hồ sơ khi hồ sơ được trả kết quả."
+	case english:
+		return "The result is ready to collect at the one-stop desk."
+	}
+	return "Mời quý khách nhận kết quả tại Bộ phận Một cửa."
 }
 
 // alertText writes the staff alert kinds.

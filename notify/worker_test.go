@@ -78,7 +78,7 @@ func (f *fixture) received(t testing.TB, email string, submitted time.Time) (*mo
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, ev, err := f.eng.Apply(ctx, f.db, d.ID, d.Version, "receive", officer, submitted.Add(30*time.Minute), workflow.Input{})
+	d, ev, err := workflowtest.Apply(t, f.eng, ctx, f.db, d.ID, d.Version, "receive", officer, submitted.Add(30*time.Minute), workflow.Input{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,14 +76,14 @@ func script(t testing.TB, db *gorm.DB, eng *workflow.Engine, d *models.Dossier, 
 	t.Helper()
 	for _, s := range steps {
 		in := workflow.Input{Comment: "Lý do / reason"}
-		if s.event == workflow.EventExtend {
+		if s.event == workflowtest.Extend {
 			in.Extension = &workflow.ExtensionInput{Reason: "Cần thêm thời gian / more time", ApologyLetter: "form-04.pdf",
 				NewDueDate: at(t, s.due+" 00:00")}
 		}
 		if s.event == "approve" { // an investment certificate's approval carries its project
 			in.Investment = workflowtest.Decision(t, db, eng, d).Investment
 		}
-		got, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, s.event, actor(s.role), at(t, s.at), in)
+		got, _, err := workflowtest.Apply(t, eng, context.Background(), db, d.ID, d.Version, s.event, actor(s.role), at(t, s.at), in)
 		if err != nil {
 			t.Fatalf("dossier %s: %s at %s: %v", d.Code, s.event, s.at, err)
 		}

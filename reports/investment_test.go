@@ -46,7 +46,7 @@ func (k *desk) decide(variant, day string, in workflow.InvestmentInput) {
 	if in.ZoneID == nil && strings.HasPrefix(variant, "issue") {
 		in.ZoneID = &k.zone
 	}
-	if _, _, err := k.eng.Apply(context.Background(), k.db, d.ID, d.Version, workflow.EventApprove,
+	if _, _, err := workflowtest.Apply(k.t, k.eng, context.Background(), k.db, d.ID, d.Version, workflow.EventApprove,
 		actor(workflow.RoleLeader), at(k.t, decided), workflow.Input{Investment: &in}); err != nil {
 		k.t.Fatalf("%s of %s on %s: %v", variant, in.ProjectCode, day, err)
 	}

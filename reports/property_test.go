@@ -146,8 +146,9 @@ func (w *walker) submit(t *testing.T, db *gorm.DB, eng *workflow.Engine) {
 // supplementation, extensions, refusals, withdrawals and appraisal stops.
 var eventWeights = map[workflow.Event]float64{
 	workflow.EventReceive: 30, workflow.EventRejectIntake: 1, workflow.EventRequestSupplement: 3,
-	workflow.EventResubmit: 8, workflow.EventExtend: 2, workflow.EventRefuse: 1, workflow.EventWithdraw: 0.4,
-	"stop": 1,
+	workflow.EventResubmit: 8, workflow.EventProposeExtension: 2, workflow.EventApproveExtension: 4,
+	workflow.EventRefuseExtension: 1, workflow.EventRefuse: 1, workflow.EventWithdraw: 0.4, "stop": 1,
+	workflow.EventRequestCompletion: 1, workflow.EventComplete: 8,
 }
 
 // candidate is an event and a role allowed to fire it.
@@ -166,7 +167,7 @@ func (w *walker) step(t *testing.T, db *gorm.DB, eng *workflow.Engine) {
 		return
 	}
 	c := w.pick(cands)
-	got, _, err := eng.Apply(context.Background(), db, w.d.ID, w.d.Version, c.event, actor(c.role), w.next, w.input(t, db, eng, c.event))
+	got, _, err := workflowtest.Apply(t, eng, context.Background(), db, w.d.ID, w.d.Version, c.event, actor(c.role), w.next, w.input(t, db, eng, c.event))
 	var de *errs.Error
 	switch {
 	case err == nil:
@@ -236,7 +237,10 @@ func (w *walker) input(t *testing.T, db *gorm.DB, eng *workflow.Engine, ev workf
 	if ev == workflow.EventApprove {
 		in.Investment = workflowtest.Decision(t, db, eng, w.d).Investment
 	}
-	if ev == workflow.EventExtend && w.d.DueAt != nil {
+	if ev == workflow.EventRequestCompletion {
+		in.Missing = []workflow.MissingItem{{Description: "Bản sao có chứng thực / a certified copy", Reason: "Thiếu / missing"}}
+	}
+	if ev == workflow.EventProposeExtension && w.d.DueAt != nil {
 		in.Extension = &workflow.ExtensionInput{Reason: "Cần thêm thời gian / more time", ApologyLetter: "form-04.pdf",
 			NewDueDate: eng.Calendar().AddWorkingDays(*w.d.DueAt, 1+w.rng.Intn(5))}
 	}
@@ -595,7 +599,7 @@ func logShape(t *testing.T, db *gorm.DB) {
 			t.Errorf("no received dossier with outcome or flag %q in the random histories", k)
 		}
 	}
-	for _, ev := range []string{"receive", "request_supplement", "resubmit", "extend", "approve", "refuse", "withdraw", "stop", "reject_intake"} {
+	for _, ev := range []string{"receive", "request_supplement", "resubmit", "propose_extension", "approve_extension", "approve", "refuse", "withdraw", "stop", "reject_intake"} {
 		if counts[ev] == 0 {
 			t.Errorf("no %s event in the random histories: the property test does not cover it", ev)
 		}

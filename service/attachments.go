@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/workflow"
 )
 
 // Upload is one file being attached to a dossier: begun once the caller
@@ -22,16 +23,29 @@ type Upload struct {
 	s     *Service
 	p     *Principal
 	d     *models.Dossier
+	kind  models.AttachmentKind
 	slots []string
 	file  *staged
 }
 
-// BeginUpload starts attaching a file to dossier code: the caller must see
-// it, and it must still be open.
-func (s *Service) BeginUpload(ctx context.Context, p *Principal, code string) (*Upload, error) {
+// BeginUpload starts attaching a file of kind ("" for a document) to
+// dossier code: the caller must see it, and it must still be open. A
+// result file (the permit, licence, certificate or refusal a decision
+// carries) is the board's: only its officers and leaders upload one.
+func (s *Service) BeginUpload(ctx context.Context, p *Principal, code string, kind models.AttachmentKind) (*Upload, error) {
 	d, err := s.visible(ctx, s.db, p, code)
 	if err != nil {
 		return nil, err
+	}
+	switch kind {
+	case "", models.AttachmentDocument:
+		kind = models.AttachmentDocument
+	case models.AttachmentResult:
+		if err := p.require(workflow.RoleOfficer, workflow.RoleLeader); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, errs.Invalid("kind", "kind phải là document hoặc result", "kind must be document or result")
 	}
 	if d.FinishedAt != nil {
 		return nil, errs.Conflict("dossier_closed", "code", "hồ sơ "+d.Code+" đã kết thúc, không thể bổ sung tệp",
@@ -41,7 +55,7 @@ func (s *Service) BeginUpload(ctx context.Context, p *Principal, code string) (*
 	if err != nil {
 		return nil, err
 	}
-	return &Upload{s: s, p: p, d: d, slots: slots}, nil
+	return &Upload{s: s, p: p, d: d, kind: kind, slots: slots}, nil
 }
 
 // Receive stores the file's bytes in a temporary file; one file per upload.
@@ -77,7 +91,7 @@ func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attac
 	if err != nil {
 		return nil, err
 	}
-	a := &models.Attachment{DossierID: u.d.ID, DocumentCode: documentCode, FileName: u.file.name,
+	a := &models.Attachment{DossierID: u.d.ID, Kind: u.kind, DocumentCode: documentCode, FileName: u.file.name,
 		ContentType: contentType, Size: u.file.size, SHA256: u.file.sum, StorageKey: key,
 		UploadedBy: u.p.Actor.UserID, CreatedAt: u.s.now()}
 	if err := models.InsertAttachment(ctx, u.s.db, a); err != nil {
@@ -87,11 +101,16 @@ func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attac
 	return a, nil
 }
 
-// check refuses an upload without a file or with an unknown document code.
+// check refuses an upload without a file, or a document with an unknown
+// document code; a result has none.
 func (u *Upload) check(documentCode string) error {
 	switch {
 	case u.file == nil:
 		return errs.Invalid("file", "thiếu tệp đính kèm (file)", "the file field is required")
+	case u.kind == models.AttachmentResult && documentCode != "":
+		return errs.Invalid("document_code", "tệp kết quả không có mã giấy tờ", "a result file has no document_code")
+	case u.kind == models.AttachmentResult:
+		return nil
 	case documentCode == "":
 		return errs.Invalid("document_code", "thiếu mã giấy tờ (document_code)", "document_code is required")
 	case !slices.Contains(u.slots, documentCode):
@@ -121,14 +140,30 @@ func (s *Service) documentSlots(d *models.Dossier) ([]string, error) {
 	return codes, nil
 }
 
-// Attachments lists the files of dossier code, oldest first.
+// Attachments lists the files of dossier code the caller may open, oldest
+// first: an investor sees the result files only once the result is returned.
 func (s *Service) Attachments(ctx context.Context, p *Principal, code string) (*models.Dossier, []models.Attachment, error) {
 	d, err := s.visible(ctx, s.db, p, code)
 	if err != nil {
 		return nil, nil, err
 	}
 	atts, err := models.ListAttachments(ctx, s.db, d.ID)
-	return d, atts, err
+	if err != nil {
+		return nil, nil, err
+	}
+	out := atts[:0]
+	for _, a := range atts {
+		if mayOpen(p, d, &a) {
+			out = append(out, a)
+		}
+	}
+	return d, out, nil
+}
+
+// mayOpen is the rule of result files: the board's staff open them at any
+// time, the investor once the result is returned to them, and only then.
+func mayOpen(p *Principal, d *models.Dossier, a *models.Attachment) bool {
+	return a.Kind != models.AttachmentResult || p.Role() != workflow.RoleInvestor || d.State == string(workflow.StateReturned)
 }
 
 // OpenAttachment opens file id of dossier code for reading; the caller
@@ -145,7 +180,7 @@ func (s *Service) OpenAttachment(ctx context.Context, p *Principal, code string,
 		return nil, nil, notFound
 	}
 	a, err := models.GetAttachment(ctx, s.db, d.ID, id)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && a.StorageKey == "") {
+	if errors.Is(err, models.ErrNotFound) || (err == nil && (a.StorageKey == "" || !mayOpen(p, d, a))) {
 		return nil, nil, notFound
 	}
 	if err != nil {

@@ -23,6 +23,19 @@ type EventRequest struct {
 	// Investment is the project an investment-certificate approval issues,
 	// adjusts or terminates.
 	Investment *workflow.InvestmentInput
+	// Missing lists what the applicant must complete or supplement, and why
+	// (form 02).
+	Missing []workflow.MissingItem
+	// Result is the result document a decision carries.
+	Result *ResultRequest
+}
+
+// ResultRequest is a decision's result: "electronic" with the id of a
+// result file uploaded to the dossier, or "paper".
+type ResultRequest struct {
+	Medium       string
+	AttachmentID *uint64
+	Reference    string
 }
 
 // ExtensionRequest is an extension as a user proposes it.
@@ -71,7 +84,12 @@ func eventInput(r EventRequest) (workflow.Input, error) {
 	if err := checkText("comment", r.Comment, limitComment, false); err != nil {
 		return workflow.Input{}, err
 	}
-	in := workflow.Input{Comment: strings.TrimSpace(r.Comment), AssigneeID: r.AssigneeID, Investment: r.Investment}
+	in := workflow.Input{Comment: strings.TrimSpace(r.Comment), AssigneeID: r.AssigneeID, Investment: r.Investment,
+		Missing: r.Missing}
+	if x := r.Result; x != nil {
+		in.Result = &workflow.ResultInput{Medium: workflow.ResultMedium(x.Medium), AttachmentID: x.AttachmentID,
+			Reference: x.Reference}
+	}
 	if x := r.Extension; x != nil {
 		err := checkTexts(textField{"extension.reason", x.Reason, limitComment, false},
 			textField{"extension.apology_letter", x.ApologyLetter, limitLetter, false})

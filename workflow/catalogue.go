@@ -144,7 +144,9 @@ type EventDef struct {
 	Roles  []Role      `yaml:"roles" json:"roles"`
 	Clock  ClockEffect `yaml:"clock,omitempty" json:"clock,omitempty"`
 	Guards []Guard     `yaml:"guards,omitempty" json:"guards,omitempty"`
-	Form   string      `yaml:"form,omitempty" json:"form,omitempty"` // TT 01/2018 form issued, e.g. "02"
+	Form   FormKind    `yaml:"form,omitempty" json:"form,omitempty"` // the one-stop form the event issues
+	// Extension is the event's part in a leader-signed extension, if any.
+	Extension ExtensionStep `yaml:"extension,omitempty" json:"extension,omitempty"`
 
 	Line int `yaml:"-" json:"-"`
 }
@@ -180,11 +182,30 @@ type OneStop struct {
 	Notify      map[models.NotificationKind][]Event `yaml:"notify,omitempty" json:"notify,omitempty"`
 	NotifyBasis Basis                               `yaml:"notify_basis,omitempty" json:"notify_basis,omitempty"`
 	notifyLine  int
+	// IntakeCheck is the time limit for checking a dossier's completeness
+	// before receipt, on the channels it names (online: the officer must
+	// receive it or send it back within it); nil: not timed.
+	IntakeCheck *IntakeCheck `yaml:"intake_check,omitempty" json:"intake_check,omitempty"`
+	// OfficeHours are the shifts of a working day, which a limit in
+	// working hours counts.
+	OfficeHours      deadlines.OfficeHours `yaml:"office_hours,omitempty" json:"office_hours,omitempty"`
+	OfficeHoursBasis Basis                 `yaml:"office_hours_basis,omitempty" json:"office_hours_basis,omitempty"`
+	// Forms are the one-stop forms of each circular, by effective date: a
+	// form carries the number and title of the circular in force.
+	Forms []FormSet `yaml:"forms,omitempty" json:"forms,omitempty"`
+}
+
+// IntakeCheck is the intake check's time limit, in working hours from the
+// dossier's arrival, and the channels it applies to.
+type IntakeCheck struct {
+	Hours    int              `yaml:"hours" json:"hours"`
+	Channels []models.Channel `yaml:"channels" json:"channels"`
+	Basis    `yaml:",inline"`
 }
 
 // NotifyKinds lists the kinds the notify section may name.
-var NotifyKinds = []models.NotificationKind{models.NotifyReceived, models.NotifySupplement,
-	models.NotifyAppointmentMoved, models.NotifyResultReady}
+var NotifyKinds = []models.NotificationKind{models.NotifyReceived, models.NotifyCompletion,
+	models.NotifyIntakeRejected, models.NotifySupplement, models.NotifyAppointmentMoved, models.NotifyResultReady}
 
 // NotifyKind returns the kind of notification event sends the investor.
 func (o OneStop) NotifyKind(event Event) (models.NotificationKind, bool) {

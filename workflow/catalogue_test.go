@@ -315,22 +315,27 @@ type coreEvent struct {
 	roles  []Role
 	clock  ClockEffect
 	guards []Guard
-	form   string
+	form   FormKind
+	ext    ExtensionStep
 }
 
 // coreEvents is the lifecycle every procedure shares.
 var coreEvents = map[Event]coreEvent{
-	EventReceive:           {StateReceived, []Role{RoleOfficer}, ClockStart, []Guard{GuardDocumentsComplete}, "01"},
-	EventRejectIntake:      {StateIntakeRejected, []Role{RoleOfficer}, ClockNone, []Guard{GuardComment}, "03"},
-	EventAssign:            {StateInReview, []Role{RoleOfficer, RoleLeader}, ClockNone, nil, ""},
-	EventRequestSupplement: {StateSupplementRequested, []Role{RoleOfficer}, ClockSuspend, []Guard{GuardSupplementCap, GuardComment}, "02"},
-	EventResubmit:          {StateInReview, []Role{RoleInvestor, RoleOfficer}, ClockResume, nil, ""},
-	EventPropose:           {StatePendingDecision, []Role{RoleOfficer}, ClockNone, nil, ""},
-	EventApprove:           {StateApproved, []Role{RoleLeader}, ClockStop, nil, ""},
-	EventRefuse:            {StateRefused, []Role{RoleLeader}, ClockStop, []Guard{GuardComment}, ""},
-	EventReturnResult:      {StateReturned, []Role{RoleOfficer}, ClockNone, nil, ""},
-	EventWithdraw:          {StateWithdrawn, []Role{RoleInvestor, RoleOfficer}, ClockStop, nil, ""},
-	EventExtend:            {"", []Role{RoleOfficer, RoleLeader}, ClockExtend, nil, "04"},
+	EventReceive:           {StateReceived, []Role{RoleOfficer}, ClockStart, []Guard{GuardDocumentsComplete}, FormReceipt, ""},
+	EventRejectIntake:      {StateIntakeRejected, []Role{RoleOfficer}, ClockNone, []Guard{GuardComment}, FormRefusal, ""},
+	EventRequestCompletion: {StateCompletionRequested, []Role{RoleOfficer}, ClockNone, []Guard{GuardMissingListed}, FormCompletion, ""},
+	EventComplete:          {StateSubmitted, []Role{RoleInvestor, RoleOfficer}, ClockNone, nil, "", ""},
+	EventAssign:            {StateInReview, []Role{RoleOfficer, RoleLeader}, ClockNone, []Guard{GuardAssignee}, "", ""},
+	EventRequestSupplement: {StateSupplementRequested, []Role{RoleOfficer}, ClockSuspend, []Guard{GuardSupplementCap, GuardComment}, FormCompletion, ""},
+	EventResubmit:          {StateInReview, []Role{RoleInvestor, RoleOfficer}, ClockResume, nil, "", ""},
+	EventPropose:           {StatePendingDecision, []Role{RoleOfficer}, ClockNone, nil, "", ""},
+	EventApprove:           {StateApproved, []Role{RoleLeader}, ClockStop, []Guard{GuardResult}, "", ""},
+	EventRefuse:            {StateRefused, []Role{RoleLeader}, ClockStop, []Guard{GuardComment, GuardResult}, "", ""},
+	EventReturnResult:      {StateReturned, []Role{RoleOfficer}, ClockNone, nil, "", ""},
+	EventWithdraw:          {StateWithdrawn, []Role{RoleInvestor, RoleOfficer}, ClockStop, nil, FormStopNotice, ""},
+	EventProposeExtension:  {"", []Role{RoleOfficer}, ClockNone, nil, "", ExtensionPropose},
+	EventApproveExtension:  {"", []Role{RoleLeader}, ClockExtend, nil, FormApology, ExtensionApprove},
+	EventRefuseExtension:   {"", []Role{RoleLeader}, ClockNone, []Guard{GuardComment}, "", ExtensionRefuse},
 }
 
 // checkCoreEvents compares a version's core events with coreEvents.
@@ -342,29 +347,32 @@ func checkCoreEvents(t *testing.T, name string, v *Version) {
 			t.Errorf("%s: core event %s missing", name, code)
 			continue
 		}
-		got := coreEvent{e.To, e.Roles, e.Clock, e.Guards, e.Form}
+		got := coreEvent{e.To, e.Roles, e.Clock, e.Guards, e.Form, e.Extension}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: event %s = %+v, want %+v", name, code, got, want)
 		}
 	}
 }
 
-// checkExtendFrom checks that extend fires exactly where the clock runs.
+// checkExtendFrom checks that the extension events fire exactly where the
+// clock runs.
 func checkExtendFrom(t *testing.T, name string, v *Version) {
 	t.Helper()
 	var running []string
 	for s := range clockRunning(v) {
 		running = append(running, string(s))
 	}
-	e, _ := v.Event(EventExtend)
-	var from []string
-	for _, s := range e.From {
-		from = append(from, string(s))
-	}
 	sort.Strings(running)
-	sort.Strings(from)
-	if !reflect.DeepEqual(from, running) {
-		t.Errorf("%s: extend from %v, but the clock runs in %v", name, from, running)
+	for _, code := range []Event{EventProposeExtension, EventApproveExtension, EventRefuseExtension} {
+		e, _ := v.Event(code)
+		var from []string
+		for _, s := range e.From {
+			from = append(from, string(s))
+		}
+		sort.Strings(from)
+		if !reflect.DeepEqual(from, running) {
+			t.Errorf("%s: %s from %v, but the clock runs in %v", name, code, from, running)
+		}
 	}
 }
 

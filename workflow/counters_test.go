@@ -29,12 +29,12 @@ func TestReportCountersConcurrent(t *testing.T) {
 		}
 		officer := workflow.Actor{Role: workflow.RoleOfficer, BoardID: b.ID, Name: "officer"}
 		concurrently(t, ids, func(id uint64) error {
-			_, _, err := eng.Apply(context.Background(), db, id, 0, workflow.EventReceive, officer,
+			_, _, err := workflowtest.Apply(t, eng, context.Background(), db, id, 0, workflow.EventReceive, officer,
 				at(t, "2026-11-16 09:00"), workflow.Input{})
 			return err
 		})
 		concurrently(t, ids[:12], func(id uint64) error {
-			_, _, err := eng.Apply(context.Background(), db, id, 0, workflow.EventRequestSupplement, officer,
+			_, _, err := workflowtest.Apply(t, eng, context.Background(), db, id, 0, workflow.EventRequestSupplement, officer,
 				at(t, "2026-11-17 10:00"), comment("Thiếu bản vẽ mặt bằng / floor plan missing"))
 			return err
 		})

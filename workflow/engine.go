@@ -97,8 +97,23 @@ type Input struct {
 	// adjusts or terminates: required with approve when the dossier's
 	// variant has an investment outcome, refused with anything else.
 	Investment *InvestmentInput
-	// Quiet suppresses the investor's notifications (a historical import).
+	// Missing lists what the applicant must complete or supplement, and
+	// why (form 02): required by the missing_listed guard, allowed with
+	// any event that issues form 02.
+	Missing []MissingItem
+	// Result is the result document a decision carries (result_required).
+	Result *ResultInput
+	// Quiet marks a historical replay (an import): no notifications, and
+	// officers who are names rather than accounts.
 	Quiet bool
+}
+
+// ResultInput is the result document of a decision: electronic (a file
+// uploaded to the dossier as a result) or a paper original.
+type ResultInput struct {
+	Medium       ResultMedium
+	AttachmentID *uint64
+	Reference    string // the document's number and sign, e.g. 12/GPXD-BQL
 }
 
 // Fire applies event to dossier d as actor at instant at: it checks the
@@ -125,8 +140,11 @@ func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event
 	if err != nil {
 		return nil, err
 	}
+	if err := inputFits(def, in); err != nil {
+		return nil, err
+	}
 	nd := *d // work on a copy: d stays as read if anything fails
-	if err := e.checkGuards(ctx, tx, v, def, &nd, in); err != nil {
+	if err := e.checkGuards(ctx, tx, v, def, &nd, in, actor); err != nil {
 		return nil, err
 	}
 	inv, err := e.prepareInvestment(ctx, tx, &nd, event, in.Investment, at)
@@ -134,15 +152,20 @@ func (e *Engine) Fire(ctx context.Context, tx *gorm.DB, d *models.Dossier, event
 		return nil, err
 	}
 	var data EventData
+	if in, err = e.extensionStep(ctx, tx, v, def, &nd, at, in, &data); err != nil {
+		return nil, fromStore(err, d.Code)
+	}
 	if err := e.applyClock(v, def, &nd, at, in, &data); err != nil {
 		return nil, fromStore(err, d.Code)
 	}
 	if inv != nil {
 		data.Investment = inv.summary()
 	}
+	recordDesk(def, &nd, in, &data)
 	ev := e.historyRow(v, def, &nd, to, actor, at, in, &data)
 	if d.FinishedAt == nil && nd.FinishedAt != nil {
 		nd.EndState = string(to)
+		nd.ExtensionProposalSeq = 0 // a proposal still pending is moot once the dossier ends
 	}
 	if err := e.write(ctx, tx, &nd, d.Version, ev, in.Attachments, reportTallies(d, &nd, at)); err != nil {
 		return nil, err
@@ -236,8 +259,9 @@ func (e *Engine) write(ctx context.Context, tx *gorm.DB, nd *models.Dossier, pre
 func attachmentRows(dossierID uint64, eventID *uint64, by *uint, in []AttachmentInput) []models.Attachment {
 	rows := make([]models.Attachment, 0, len(in))
 	for _, a := range in {
-		rows = append(rows, models.Attachment{DossierID: dossierID, EventID: eventID, DocumentCode: a.DocumentCode,
-			FileName: a.FileName, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
+		rows = append(rows, models.Attachment{DossierID: dossierID, EventID: eventID, Kind: models.AttachmentDocument,
+			DocumentCode: a.DocumentCode,
+			FileName:     a.FileName, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
 			StorageKey: a.StorageKey, UploadedBy: by})
 	}
 	return rows
@@ -257,17 +281,23 @@ func (e *Engine) historyRow(v *Version, def *EventDef, nd *models.Dossier, to St
 		closeIfFinal(v, nd, to, at)
 		nd.State = string(to)
 	}
-	if in.AssigneeID != nil {
-		nd.AssigneeID = in.AssigneeID
+	if def.Form != "" {
+		data.FormKind = def.Form
+		_, form, _ := e.cat.OneStop.Form(def.Form, at)
+		data.Form = form.Number
 	}
-	data.Form = def.Form
 	ev.Data = data.encode()
 	ev.DueAt, ev.Outcome = nd.DueAt, nd.Outcome
 	return ev
 }
 
-// enterStep starts the control-sheet deadline of the state entered, if it has one.
+// enterStep starts the control-sheet deadline of the state entered, if it
+// has one; back in the initial state, the intake check's own.
 func (e *Engine) enterStep(v *Version, nd *models.Dossier, to State, at time.Time) {
+	if to == initialState(v) {
+		e.intakeStep(nd, at)
+		return
+	}
 	nd.StepState, nd.StepStartedAt, nd.StepDueAt = string(to), nil, nil
 	p, ok := v.StepPeriod(to, nd.Variant)
 	if !ok {

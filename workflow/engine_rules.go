@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,10 +14,21 @@ import (
 
 // checkGuards runs the guards the catalogue names on the event.
 func (e *Engine) checkGuards(ctx context.Context, tx *gorm.DB, v *Version, def *EventDef,
-	nd *models.Dossier, in Input) error {
+	nd *models.Dossier, in Input, actor Actor) error {
+	if !slices.Contains(def.Guards, GuardMissingListed) {
+		if err := checkMissing(v, nd, in.Missing, false); err != nil {
+			return err
+		}
+	}
 	for _, g := range def.Guards {
 		var err error
 		switch g {
+		case GuardMissingListed:
+			err = checkMissing(v, nd, in.Missing, true)
+		case GuardResult:
+			err = checkResult(ctx, tx, nd, in.Result)
+		case GuardAssignee:
+			nd.AssigneeID, err = assignee(ctx, tx, nd, in, actor)
 		case GuardDocumentsComplete:
 			err = e.documentsComplete(ctx, tx, v, nd, in.Attachments)
 		case GuardSupplementCap:
@@ -120,12 +132,12 @@ func (e *Engine) applyClock(v *Version, def *EventDef, nd *models.Dossier, at ti
 	return nil
 }
 
-// extend validates the extension input and moves the appointment once.
-func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rules, x *ExtensionInput,
-	data *EventData) error {
+// checkExtensionInput checks a proposed extension: its reason, the new
+// appointment date and the apology letter (form 04).
+func checkExtensionInput(x *ExtensionInput) error {
 	if x == nil {
-		return invalid("extension", "gia hạn cần lý do, ngày hẹn mới và thư xin lỗi (mẫu 04)",
-			"an extension needs a reason, a new appointment date and an apology letter (form 04)")
+		return invalid("extension", "đề xuất gia hạn cần lý do, ngày hẹn mới và thư xin lỗi (mẫu 04)",
+			"an extension proposal needs a reason, a new appointment date and an apology letter (form 04)")
 	}
 	switch {
 	case strings.TrimSpace(x.Reason) == "":
@@ -135,16 +147,26 @@ func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rule
 	case strings.TrimSpace(x.ApologyLetter) == "":
 		return invalid("extension.apology_letter", "thiếu thư xin lỗi (mẫu 04)", "the apology letter (form 04) is missing")
 	}
+	return nil
+}
+
+// extend moves the appointment to the approved proposal's date, once, and
+// records the appointment it replaces.
+func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rules, x *ExtensionInput,
+	data *EventData) error {
+	if err := checkExtensionInput(x); err != nil {
+		return err
+	}
 	previous := clk.DueAt
 	if err := e.cal.Extend(clk, at, x.NewDueDate, rules); err != nil {
 		return err
 	}
-	rec := &ExtensionRecord{Reason: x.Reason, ApologyLetter: x.ApologyLetter,
-		NewDueDate: deadlines.DateOf(x.NewDueDate).Format("2006-01-02")}
-	if previous != nil {
-		rec.PreviousDueAt = previous.Format(time.RFC3339)
+	if data.Extension == nil {
+		data.Extension = extensionRecord(x)
 	}
-	data.Extension = rec
+	if previous != nil {
+		data.Extension.PreviousDueAt = previous.Format(time.RFC3339)
+	}
 	return nil
 }
 

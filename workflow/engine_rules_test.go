@@ -188,7 +188,7 @@ func TestGuardsWriteNothing(t *testing.T) {
 			{"extension before receipt", "extend", "officer", extension(t, "2026-12-31"), "event_not_allowed", errs.KindConflict},
 		}
 		for _, c := range cases {
-			_, _, err := eng.Apply(ctx, db, d.ID, 0, c.event, actor(c.role), at(t, "2026-11-16 09:00"), c.in)
+			_, _, err := workflowtest.Apply(t, eng, ctx, db, d.ID, 0, c.event, actor(c.role), at(t, "2026-11-16 09:00"), c.in)
 			var de *errs.Error
 			if errCode(err) != c.code || !asError(err, &de) || de.Kind != c.kind {
 				t.Fatalf("%s: got %v (%s), want %s %d", c.name, err, errCode(err), c.code, c.kind)
@@ -200,7 +200,7 @@ func TestGuardsWriteNothing(t *testing.T) {
 			t.Fatalf("a refused event wrote: version %d state %s due %v history %d", after.Version, after.State, after.DueAt, len(h))
 		}
 		// A stale version is a 409 and writes nothing either.
-		_, _, err = eng.Apply(ctx, db, d.ID, 7, "reject_intake", actor("officer"), at(t, "2026-11-16 09:00"), comment("x"))
+		_, _, err = workflowtest.Apply(t, eng, ctx, db, d.ID, 7, "reject_intake", actor("officer"), at(t, "2026-11-16 09:00"), comment("x"))
 		if errCode(err) != "stale_version" || !workflow.IsConflict(err) {
 			t.Fatalf("stale: got %v", err)
 		}

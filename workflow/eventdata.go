@@ -9,10 +9,11 @@ import (
 // its apology letter, what is missing, the decision's result, the
 // investment outcome.
 type EventData struct {
-	// Form is the number of the form the event issues under TT 01/2018
-	// ("02", "03", "04"); FormKind names it whatever the circular.
-	Form     string `json:"form,omitempty"`
-	FormKind string `json:"form_kind,omitempty"`
+	// FormKind names the form the event issued; Form is its number in
+	// the circular in force that day ("02"; rows written before forms had
+	// kinds carry only Form, under TT 01/2018).
+	Form     string   `json:"form,omitempty"`
+	FormKind FormKind `json:"form_kind,omitempty"`
 	// Extension is a proposed, approved or refused extension.
 	Extension *ExtensionRecord `json:"extension,omitempty"`
 	// Missing lists what the applicant must complete or supplement, and why.
@@ -93,6 +94,9 @@ func DecodeEventData(raw string) EventData {
 		return EventData{}
 	}
 	d := l.EventData
+	if d.FormKind == "" && d.Form != "" {
+		d.FormKind = legacyFormKind(d.Form)
+	}
 	if d.Extension == nil && (l.Reason != "" || l.NewDueDate != "") {
 		d.Extension = &ExtensionRecord{Reason: l.Reason, NewDueDate: l.NewDueDate, ApologyLetter: l.ApologyLetter,
 			PreviousDueAt: l.PreviousDueAt}

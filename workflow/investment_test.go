@@ -22,7 +22,7 @@ func boolPtr(b bool) *bool { return &b }
 // approve fires approve at d as the leader with the investment outcome inv.
 func approve(db *gorm.DB, eng *workflow.Engine, d *models.Dossier, when string, t *testing.T,
 	inv *workflow.InvestmentInput) (*models.Dossier, error) {
-	got, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventApprove,
+	got, _, err := workflowtest.Apply(t, eng, context.Background(), db, d.ID, d.Version, workflow.EventApprove,
 		actor(workflow.RoleLeader), at(t, when), workflow.Input{Investment: inv})
 	return got, err
 }
@@ -216,7 +216,7 @@ func TestInvestmentValidation(t *testing.T) {
 				if c.name == "adjust before the issue" {
 					when = "2024-03-01 14:00"
 				}
-				_, _, err := eng.Apply(context.Background(), db, c.d.ID, c.d.Version, c.event, actor(workflow.RoleLeader),
+				_, _, err := workflowtest.Apply(t, eng, context.Background(), db, c.d.ID, c.d.Version, c.event, actor(workflow.RoleLeader),
 					at(t, when), workflow.Input{Investment: c.in, Comment: c.comment})
 				assertDomainError(t, err, c.code, c.field, c.kind)
 				assertNothingWritten(t, db, c.d, 1, 1)
@@ -264,7 +264,7 @@ func TestInvestmentAtomic(t *testing.T) {
 		}
 		// Quiet: approve notifies the investor, which alone would need a
 		// transaction; without it only the investment outcome does.
-		_, _, err := eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventApprove, actor(workflow.RoleLeader),
+		_, _, err := workflowtest.Apply(t, eng, context.Background(), db, d.ID, d.Version, workflow.EventApprove, actor(workflow.RoleLeader),
 			at(t, "2024-03-04 10:00"), workflow.Input{Investment: workflowtest.Issue(t, db, d), Quiet: true})
 		if err == nil {
 			t.Fatal("approve succeeded despite the conflicting record")
@@ -292,7 +292,7 @@ func TestInvestmentConcurrentIssue(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, failures[i] = eng.Apply(context.Background(), db, d.ID, d.Version, workflow.EventApprove,
+				_, _, failures[i] = workflowtest.Apply(t, eng, context.Background(), db, d.ID, d.Version, workflow.EventApprove,
 					actor(workflow.RoleLeader), when, workflow.Input{Investment: &workflow.InvestmentInput{ProjectCode: "P-1",
 						Name: "Dự án", ZoneID: &zone, Foreign: boolPtr(false), Capital: "5000000000", Currency: "VND"}})
 			}()

@@ -163,4 +163,8 @@ func setOneStopLines(o *OneStop, root *yaml.Node) {
 	o.OutcomeBasis.Line = keyLine(root, "outcome_basis")
 	o.NotifyBasis.Line = keyLine(root, "notify_basis")
 	o.notifyLine = keyLine(root, "notify")
+	o.OfficeHoursBasis.Line = keyLine(root, "office_hours_basis")
+	if o.IntakeCheck != nil {
+		o.IntakeCheck.Line = keyLine(root, "intake_check")
+	}
 }

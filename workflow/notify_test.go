@@ -54,7 +54,7 @@ func TestEventsNotifyInvestor(t *testing.T) {
 			t.Fatalf("outbox %v, want %v", got, want)
 		}
 		// A refused event (the supplementation cap) writes nothing.
-		if _, _, err := eng.Apply(context.Background(), db, d.ID, 0, "request_supplement", actor(workflow.RoleOfficer),
+		if _, _, err := workflowtest.Apply(t, eng, context.Background(), db, d.ID, 0, "request_supplement", actor(workflow.RoleOfficer),
 			at(t, "2026-11-17 11:00"), comment("again")); err == nil {
 			t.Fatal("a second request in the same state was accepted")
 		}

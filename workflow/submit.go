@@ -58,13 +58,20 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	if err != nil {
 		return nil, err
 	}
+	pin, err := newPIN()
+	if err != nil {
+		return nil, err
+	}
 	d := &models.Dossier{Code: code, BoardID: in.BoardID, ZoneID: in.ZoneID, Procedure: in.Procedure,
 		CatalogueVersion: v.ID, Variant: in.Variant, Channel: in.Channel, Title: strings.TrimSpace(in.Title),
 		ApplicantName: strings.TrimSpace(in.ApplicantName), ApplicantTaxCode: in.ApplicantTaxCode,
 		ApplicantEmail: in.ApplicantEmail, ApplicantPhone: in.ApplicantPhone, InvestorID: in.InvestorID,
-		State: string(initialState(v)), Version: 1, SubmittedAt: at, ClockState: string(deadlines.ClockIdle)}
+		State: string(initialState(v)), Version: 1, SubmittedAt: at, ClockState: string(deadlines.ClockIdle),
+		TrackingPIN: pin}
+	e.intakeStep(d, at)
 	ev := &models.DossierEvent{Seq: 1, Event: string(EventSubmit), ToState: d.State,
-		ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name, At: at}
+		ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name, At: at,
+		StepState: d.StepState, StepDueAt: d.StepDueAt}
 	if err := models.InsertSubmission(ctx, tx, d, ev); err != nil {
 		return nil, err
 	}

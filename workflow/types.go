@@ -42,6 +42,7 @@ type State string
 // The core states every procedure shares (DESIGN.md, "The dossier lifecycle").
 const (
 	StateSubmitted           State = "submitted"
+	StateCompletionRequested State = "completion_requested"
 	StateReceived            State = "received"
 	StateInReview            State = "in_review"
 	StateSupplementRequested State = "supplement_requested"
@@ -54,7 +55,7 @@ const (
 )
 
 // CoreStates lists the states every procedure must define.
-var CoreStates = []State{StateSubmitted, StateReceived, StateInReview, StateSupplementRequested,
+var CoreStates = []State{StateSubmitted, StateCompletionRequested, StateReceived, StateInReview, StateSupplementRequested,
 	StatePendingDecision, StateApproved, StateRefused, StateReturned, StateWithdrawn, StateIntakeRejected}
 
 // Event is the code of a dossier event, e.g. "request_supplement".
@@ -72,12 +73,17 @@ const (
 	EventReturnResult      Event = "return_result"
 	EventWithdraw          Event = "withdraw"
 	EventRejectIntake      Event = "reject_intake"
-	EventExtend            Event = "extend"
+	EventRequestCompletion Event = "request_completion" // before receipt: form 02, the clock not started
+	EventComplete          Event = "complete"           // the completed dossier returns to intake
+	EventProposeExtension  Event = "propose_extension"  // an officer proposes; form 04 drafted
+	EventApproveExtension  Event = "approve_extension"  // a leader approves: the appointment moves
+	EventRefuseExtension   Event = "refuse_extension"   // a leader refuses: nothing moves
 )
 
 // CoreEvents lists the events every procedure must define.
 var CoreEvents = []Event{EventReceive, EventAssign, EventRequestSupplement, EventResubmit, EventPropose,
-	EventApprove, EventRefuse, EventReturnResult, EventWithdraw, EventRejectIntake, EventExtend}
+	EventApprove, EventRefuse, EventReturnResult, EventWithdraw, EventRejectIntake, EventRequestCompletion,
+	EventComplete, EventProposeExtension, EventApproveExtension, EventRefuseExtension}
 
 // ClockEffect says what an event does to the statutory clock.
 type ClockEffect string
@@ -89,7 +95,7 @@ const (
 	ClockSuspend ClockEffect = "suspend" // supplementation requested: pause or stop per the procedure's rule
 	ClockResume  ClockEffect = "resume"  // supplement received: resume the remaining time, or restart the full period
 	ClockStop    ClockEffect = "stop"    // decision, refusal, withdrawal, stop: the dossier is classified
-	ClockExtend  ClockEffect = "extend"  // a one-time extension with an apology letter (form 04)
+	ClockExtend  ClockEffect = "extend"  // the approved extension: the appointment moves (form 04)
 )
 
 // ClockEffects lists the valid clock effects.
@@ -103,10 +109,30 @@ const (
 	GuardDocumentsComplete Guard = "documents_complete" // every required document of the variant is attached
 	GuardSupplementCap     Guard = "supplement_cap"     // fewer supplementation requests than the procedure allows
 	GuardComment           Guard = "comment_required"   // the actor must give a reason (refusals, rejections)
+	GuardMissingListed     Guard = "missing_listed"     // the actor lists what is missing and why (form 02)
+	GuardResult            Guard = "result_required"    // the decision carries its result: a file, or a paper original
+	GuardAssignee          Guard = "assignee"           // names an active officer of the board (the actor, by default)
 )
 
 // Guards lists the guards the engine knows.
-var Guards = []Guard{GuardDocumentsComplete, GuardSupplementCap, GuardComment}
+var Guards = []Guard{GuardDocumentsComplete, GuardSupplementCap, GuardComment, GuardMissingListed, GuardResult,
+	GuardAssignee}
+
+// ExtensionStep is an event's part in a leader-signed extension.
+type ExtensionStep string
+
+// The steps of an extension: an officer proposes (the reason, the new
+// appointment, the apology letter); a leader approves (clock: extend, the
+// appointment moves) or refuses. One proposal is pending at a time.
+const (
+	ExtensionNone    ExtensionStep = ""
+	ExtensionPropose ExtensionStep = "propose"
+	ExtensionApprove ExtensionStep = "approve"
+	ExtensionRefuse  ExtensionStep = "refuse"
+)
+
+// ExtensionSteps lists the valid extension steps.
+var ExtensionSteps = []ExtensionStep{ExtensionNone, ExtensionPropose, ExtensionApprove, ExtensionRefuse}
 
 // StateKind classifies a state for validation and queries.
 type StateKind string

@@ -40,6 +40,8 @@ const (
 	FaultBadExpiry         = "bad_expiry"       // on_step_expiry names an event not allowed there
 	FaultBadNotify         = "bad_notify"       // notify names an unknown kind or an event no procedure defines
 	FaultBadInvestment     = "bad_investment"   // a variant's investment outcome is not issue / adjust / terminate
+	FaultBadExtension      = "bad_extension"    // an extension step that is unknown, or whose clock or state does not fit
+	FaultBadForm           = "bad_form"         // an event issues an unknown form, or a circular's forms are incomplete
 )
 
 // Fields lists the report groupings (lĩnh vực) a procedure may belong to.
@@ -300,8 +302,8 @@ func (c *checker) eventStates(v *Version, e *EventDef) {
 		}
 	}
 	switch {
-	case e.To == "" && e.Clock != ClockExtend:
-		c.add(e.Line, FaultRequired, "event %s has no to state (only a clock: extend event keeps the state)", e.Code)
+	case e.To == "" && e.Extension == ExtensionNone:
+		c.add(e.Line, FaultRequired, "event %s has no to state (only an extension event keeps the state)", e.Code)
 	case e.To != "":
 		if _, ok := v.State(e.To); !ok {
 			c.add(e.Line, FaultUnknownState, "event %s: unknown state %q in to", e.Code, e.To)
@@ -321,15 +323,26 @@ func (c *checker) eventRoles(e *EventDef) {
 	}
 }
 
-// eventClock checks the event's clock effect and guards.
+// eventClock checks the event's clock effect, its extension step and guards.
 func (c *checker) eventClock(e *EventDef) {
 	if !contains(ClockEffects, e.Clock) {
 		c.add(e.Line, FaultUnknownClock, "event %s: unknown clock effect %q", e.Code, e.Clock)
+	}
+	switch {
+	case !contains(ExtensionSteps, e.Extension):
+		c.add(e.Line, FaultBadExtension, "event %s: unknown extension step %q (propose, approve or refuse)", e.Code, e.Extension)
+	case (e.Extension == ExtensionApprove) != (e.Clock == ClockExtend):
+		c.add(e.Line, FaultBadExtension, "event %s: only the approval of an extension (extension: approve) has clock: extend", e.Code)
+	case e.Extension != ExtensionNone && e.To != "":
+		c.add(e.Line, FaultBadExtension, "event %s: an extension event keeps the state: it has no to", e.Code)
 	}
 	for _, g := range e.Guards {
 		if !contains(Guards, g) {
 			c.add(e.Line, FaultUnknownGuard, "event %s: unknown guard %q", e.Code, g)
 		}
+	}
+	if e.Form != "" && !contains(FormKinds, e.Form) {
+		c.add(e.Line, FaultBadForm, "event %s: unknown form %q (one of %v)", e.Code, e.Form, FormKinds)
 	}
 }
 
@@ -449,7 +462,60 @@ func validateOneStop(o OneStop, root *yaml.Node) Faults {
 			c.add(o.notifyLine, FaultBadNotify, "notify: unknown kind %q (one of %v)", kind, NotifyKinds)
 		}
 	}
+	c.intakeCheck(o, root)
+	c.forms(o, root)
 	return c.faults
+}
+
+// forms checks the circulars' forms: a citation, known kinds each with a
+// number and a title, and one circular in force on any day.
+func (c *checker) forms(o OneStop, root *yaml.Node) {
+	line := lineOr(keyLine(root, "forms"), root.Line)
+	if len(o.Forms) == 0 {
+		c.add(line, FaultRequired, "forms: the one-stop forms of each circular are missing")
+		return
+	}
+	for i, s := range o.Forms {
+		c.basis(s.Basis, line, "forms of "+s.Circular)
+		for _, kind := range sortedFormKinds(s.Forms) {
+			f := s.Forms[kind]
+			if !contains(FormKinds, kind) {
+				c.add(line, FaultBadForm, "forms of %s: unknown form %q (one of %v)", s.Circular, kind, FormKinds)
+			}
+			if f.Number == "" {
+				c.add(line, FaultBadForm, "forms of %s: form %s has no number", s.Circular, kind)
+			}
+			c.name(line, "form "+string(kind)+" of "+s.Circular, f.Title)
+		}
+		if i > 0 && (o.Forms[i-1].EffectiveUntil == nil || s.EffectiveFrom == nil ||
+			!o.Forms[i-1].EffectiveUntil.Equal(s.EffectiveFrom.Time)) {
+			c.add(line, FaultBadForm, "forms: %s must start the day %s ends", s.Circular, o.Forms[i-1].Circular)
+		}
+	}
+}
+
+// intakeCheck checks the intake check's limit, its channels, its basis
+// and the office hours it counts.
+func (c *checker) intakeCheck(o OneStop, root *yaml.Node) {
+	ic := o.IntakeCheck
+	if ic == nil {
+		return
+	}
+	line := lineOr(ic.Line, root.Line)
+	if ic.Hours < 1 {
+		c.add(line, FaultBadPeriod, "intake_check: hours must be at least 1, got %d", ic.Hours)
+	}
+	for _, ch := range ic.Channels {
+		if !slices.Contains(models.Channels, ch) {
+			c.add(line, FaultRequired, "intake_check: unknown channel %q (online, direct, postal)", ch)
+		}
+	}
+	c.basis(ic.Basis, line, "intake_check")
+	if err := o.OfficeHours.Validate(); err != nil {
+		c.add(line, FaultBadPeriod, "office_hours (needed by intake_check): %s", trimErr(err))
+		return
+	}
+	c.basis(o.OfficeHoursBasis, lineOr(o.OfficeHoursBasis.Line, root.Line), "office_hours_basis")
 }
 
 // validateNotify checks that every event the notify section names is an

@@ -77,31 +77,33 @@ func TestCheckBadFixtures(t *testing.T) {
 		line int
 		file string
 	}{
-		{FaultBadExpiry, 15, ""},
-		{FaultBadInvestment, 55, ""},
+		{FaultBadExpiry, 16, ""},
+		{FaultBadExtension, 44, ""},
+		{FaultBadForm, 31, ""},
+		{FaultBadInvestment, 60, ""},
 		{FaultBadNotify, 10, OneStopFile},
-		{FaultBadPeriod, 55, ""},
-		{FaultBadRange, 50, ""},
-		{FaultBadSupplement, 41, ""},
-		{FaultDeadEnd, 24, ""},
+		{FaultBadPeriod, 60, ""},
+		{FaultBadRange, 55, ""},
+		{FaultBadSupplement, 46, ""},
+		{FaultDeadEnd, 25, ""},
 		{FaultDuplicate, 7, ""},
-		{FaultFinalExit, 38, ""},
-		{FaultInitial, 50, ""},
-		{FaultMissingCitation, 50, ""},
-		{FaultMissingCore, 49, ""},
-		{FaultNoRole, 32, ""},
-		{FaultOverlapping, 60, ""},
-		{FaultParse, 24, ""},
+		{FaultFinalExit, 41, ""},
+		{FaultInitial, 55, ""},
+		{FaultMissingCitation, 55, ""},
+		{FaultMissingCore, 52, ""},
+		{FaultNoRole, 35, ""},
+		{FaultOverlapping, 65, ""},
+		{FaultParse, 25, ""},
 		{FaultRequired, 2, ""},
-		{FaultStepsExceedPeriod, 64, ""},
-		{FaultUnknownClock, 34, ""},
-		{FaultUnknownDocument, 55, ""},
+		{FaultStepsExceedPeriod, 69, ""},
+		{FaultUnknownClock, 37, ""},
+		{FaultUnknownDocument, 60, ""},
 		{FaultUnknownField, 2, ""},
-		{FaultUnknownGuard, 30, ""},
-		{FaultUnknownKind, 24, ""},
-		{FaultUnknownRole, 32, ""},
-		{FaultUnknownState, 34, ""},
-		{FaultUnreachableState, 28, ""},
+		{FaultUnknownGuard, 31, ""},
+		{FaultUnknownKind, 25, ""},
+		{FaultUnknownRole, 35, ""},
+		{FaultUnknownState, 37, ""},
+		{FaultUnreachableState, 29, ""},
 	}
 	tested := map[string]bool{}
 	for _, tc := range cases {
@@ -146,8 +148,8 @@ func TestValidateServiceStandardCitation(t *testing.T) {
 	yml := mustReplace(t, goodYAML(t), `{citation: "Tiêu chuẩn phục vụ / service standard", service_standard: true}`,
 		`{citation: "Quyết định của Ban", service_standard: true}`)
 	faults := Check(withProcedure(t, yml))
-	if len(faults) != 1 || faults[0].Code != FaultMissingCitation || faults[0].Line != 15 {
-		t.Fatalf("want one missing_citation fault on line 15, got:\n%v", faults)
+	if len(faults) != 1 || faults[0].Code != FaultMissingCitation || faults[0].Line != 16 {
+		t.Fatalf("want one missing_citation fault on line 16, got:\n%v", faults)
 	}
 	if !strings.Contains(faults[0].Message, "Tiêu chuẩn phục vụ") {
 		t.Errorf("message should say what the citation lacks: %s", faults[0].Message)
@@ -163,8 +165,8 @@ func TestCheckParseFaults(t *testing.T) {
 		inMessage       string
 	}{
 		{"syntax", "field: dau_tu", "field: [dau_tu", 3, ""},
-		{"bad date", "effective_from: 2026-01-01", "effective_from: 2026-13-01", 61, "effective_from"},
-		{"wrong type", "max_requests: 1", "max_requests: one", 43, "max_requests"},
+		{"bad date", "effective_from: 2026-01-01", "effective_from: 2026-13-01", 66, "effective_from"},
+		{"wrong type", "max_requests: 1", "max_requests: one", 48, "max_requests"},
 		{"duplicate key", "field: dau_tu", "field: dau_tu\nfield: xay_dung", 4, "already defined at line 3"},
 	}
 	for _, tc := range cases {
@@ -239,8 +241,8 @@ func TestValidateAliasLines(t *testing.T) {
 		"    variants: *v\n")
 	yml = mustReplace(t, yml, `citation: "Luật mẫu, Điều 3"`, `note: "no citation"`)
 	faults := Check(withProcedure(t, yml))
-	if len(faults) != 1 || faults[0].Code != FaultMissingCitation || faults[0].Line != 55 {
-		t.Fatalf("want one missing_citation at the anchor (line 55), got %v", faults)
+	if len(faults) != 1 || faults[0].Code != FaultMissingCitation || faults[0].Line != 60 {
+		t.Fatalf("want one missing_citation at the anchor (line 60), got %v", faults)
 	}
 }
 
@@ -255,7 +257,7 @@ func TestLoadReturnsFaults(t *testing.T) {
 	if !errors.As(err, &faults) || len(faults) != 1 {
 		t.Fatalf("want a Faults error with one fault, got %v", err)
 	}
-	want := "workflow: 1 catalogue fault(s)\nprocedures/x.yaml:24: state on_hold is not final but no event leads out of it"
+	want := "workflow: 1 catalogue fault(s)\nprocedures/x.yaml:25: state on_hold is not final but no event leads out of it"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err.Error(), want)
 	}

@@ -276,14 +276,26 @@ func benchDossier(ctx context.Context, db *gorm.DB, eng *workflow.Engine, cfg be
 			return err
 		}
 		id = d.ID
-		for _, ev := range []workflow.Event{workflow.EventReceive, workflow.EventAssign} {
-			if _, err := eng.Fire(ctx, tx, d, ev, benchOfficer, benchReceipt, workflow.Input{}); err != nil {
-				return err
-			}
+		officer, err := benchAssignee(ctx, tx, board)
+		if err != nil {
+			return err
 		}
-		return nil
+		if _, err := eng.Fire(ctx, tx, d, workflow.EventReceive, benchOfficer, benchReceipt, workflow.Input{}); err != nil {
+			return err
+		}
+		_, err = eng.Fire(ctx, tx, d, workflow.EventAssign, benchOfficer, benchReceipt, workflow.Input{AssigneeID: officer})
+		return err
 	})
 	return id, err
+}
+
+// benchAssignee is the id of an officer account of board that dossiers
+// are assigned to, created the first time.
+func benchAssignee(ctx context.Context, tx *gorm.DB, board uint) (*uint, error) {
+	u := models.User{BoardID: &board, Username: fmt.Sprintf("bench.assignee.%d", board), FullName: "Chuyên viên đo",
+		Role: string(workflow.RoleOfficer), Active: true}
+	err := tx.WithContext(ctx).Where("username = ?", u.Username).FirstOrCreate(&u).Error
+	return &u.ID, err
 }
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)

@@ -336,6 +336,14 @@ func driveTemplate(ctx context.Context, db *gorm.DB, eng *workflow.Engine, board
 			}
 			actor := workflow.Actor{Role: templateRole(def), Name: "bench"}
 			in := workflow.Input{Comment: "Đo hiệu năng / benchmark"}
+			if slices.Contains(def.Guards, workflow.GuardAssignee) {
+				if in.AssigneeID, err = benchAssignee(ctx, tx, board); err != nil {
+					return err
+				}
+			}
+			if slices.Contains(def.Guards, workflow.GuardResult) {
+				in.Result = &workflow.ResultInput{Medium: workflow.ResultPaper}
+			}
 			if ev == evApprove && eng.InvestmentKind(d) == models.InvestmentIssue {
 				if in.Investment, err = templateProject(ctx, tx, d); err != nil {
 					return err

@@ -51,8 +51,8 @@ func TestImportCommand(t *testing.T) {
 	if err := run([]string{"import", "--dry-run", example}, &out, quiet); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Hồ sơ / dossiers: 8", "Dự án đầu kỳ / opening projects: 2", "Sự kiện / events: 45",
-		"Cấp giấy phép xây dựng / Construction permit: 2 hồ sơ / dossiers, 13 sự kiện / events", "Chạy thử"} {
+	for _, want := range []string{"Hồ sơ / dossiers: 8", "Dự án đầu kỳ / opening projects: 2", "Sự kiện / events: 46",
+		"Cấp giấy phép xây dựng / Construction permit: 2 hồ sơ / dossiers, 14 sự kiện / events", "Chạy thử"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out.String())
 		}

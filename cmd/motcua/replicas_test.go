@@ -495,7 +495,7 @@ func (f *replicaFixture) receive(t *testing.T, submitted time.Time, email string
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _, err = f.eng.Apply(ctx, f.db, d.ID, d.Version, "receive", officer, submitted.Add(30*time.Minute), workflow.Input{})
+	d, _, err = workflowtest.Apply(t, f.eng, ctx, f.db, d.ID, d.Version, "receive", officer, submitted.Add(30*time.Minute), workflow.Input{})
 	if err != nil {
 		t.Fatal(err)
 	}

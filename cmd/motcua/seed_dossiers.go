@@ -51,7 +51,7 @@ var demoScripts = []demoScript{
 	{"union-registration", "standard", models.ChannelDirect, 7, []string{"receive", "assign"}},
 	{"union-registration", "standard", models.ChannelDirect, 20, []string{"receive", "assign", "request_supplement+2", "resubmit+5"}},
 	{"union-registration", "standard", models.ChannelDirect, 30, []string{"receive", "assign", "propose+5", "refuse+6", "return_result+7"}},
-	{"union-registration", "standard", models.ChannelDirect, 35, []string{"receive", "assign", "extend+8", "propose+12", "approve@due", "return_result@due"}},
+	{"union-registration", "standard", models.ChannelDirect, 35, []string{"receive", "assign", "propose_extension+8", "approve_extension+8", "propose+12", "approve@due", "return_result@due"}},
 	{"union-registration", "standard", models.ChannelDirect, 18, []string{"receive", "assign", "propose+3"}},
 	{"investment-certificate", "issue_without_policy", models.ChannelOnline, 3, nil},
 	{"investment-certificate", "issue_after_policy", models.ChannelDirect, 2, []string{"receive", "assign"}},
@@ -194,7 +194,9 @@ func demoInput(ctx context.Context, tx *gorm.DB, eng *workflow.Engine, d *models
 	at time.Time) (workflow.Input, error) {
 	if ev == workflow.EventApprove && eng.InvestmentKind(d) == models.InvestmentIssue {
 		inv, err := demoProject(ctx, tx, d)
-		return workflow.Input{Investment: inv}, err
+		in := demoComment(eng, ev, at)
+		in.Investment = inv
+		return in, err
 	}
 	return demoComment(eng, ev, at), nil
 }
@@ -217,9 +219,15 @@ func demoComment(eng *workflow.Engine, ev workflow.Event, at time.Time) workflow
 	switch ev {
 	case workflow.EventRequestSupplement:
 		return workflow.Input{Comment: "Đề nghị bổ sung bản vẽ và giấy tờ pháp lý / please supplement the drawings and legal papers"}
-	case workflow.EventRefuse, workflow.EventRejectIntake:
+	case workflow.EventRejectIntake:
 		return workflow.Input{Comment: "Hồ sơ không đáp ứng điều kiện / the dossier does not meet the conditions"}
-	case workflow.EventExtend:
+	case workflow.EventApprove, workflow.EventRefuse:
+		in := workflow.Input{Result: &workflow.ResultInput{Medium: workflow.ResultPaper, Reference: "BQL/mẫu"}}
+		if ev == workflow.EventRefuse {
+			in.Comment = "Hồ sơ không đáp ứng điều kiện / the dossier does not meet the conditions"
+		}
+		return in
+	case workflow.EventProposeExtension:
 		return workflow.Input{Extension: &workflow.ExtensionInput{Reason: "Cần lấy thêm ý kiến cơ quan liên quan / more consultation needed",
 			NewDueDate: eng.Calendar().AddWorkingDays(deadlines.DateOf(at), 15), ApologyLetter: "Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"}}
 	case "stop":

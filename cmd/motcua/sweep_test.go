@@ -69,7 +69,7 @@ func receivedDossier(t *testing.T, db *gorm.DB) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := eng.Apply(ctx, db, d.ID, d.Version, "receive", officer, when.Add(30*time.Minute), workflow.Input{}); err != nil {
+	if _, _, err := workflowtest.Apply(t, eng, ctx, db, d.ID, d.Version, "receive", officer, when.Add(30*time.Minute), workflow.Input{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -69,7 +69,7 @@ func PendingDecision(t testing.TB, db *gorm.DB, eng *workflow.Engine, board uint
 		if err != nil {
 			break
 		}
-		d, _, err = eng.Apply(ctx, db, d.ID, d.Version, ev, officer, at.Add(time.Duration(10*(i+1))*time.Minute), workflow.Input{})
+		d, _, err = Apply(t, eng, ctx, db, d.ID, d.Version, ev, officer, at.Add(time.Duration(10*(i+1))*time.Minute), workflow.Input{})
 	}
 	if err != nil {
 		t.Fatalf("workflowtest: %s %s to the decision: %v", procedure, variant, err)
