@@ -125,8 +125,8 @@ type Dossier struct {
 	// TrackingPIN, with the code, lets anyone holding the receipt track the
 	// dossier without signing in.
 	TrackingPIN string `gorm:"size:16;not null;default:''"`
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Open reports whether the dossier is still being handled.
@@ -173,8 +173,8 @@ type Attachment struct {
 	EventID      *uint64
 	Kind         AttachmentKind `gorm:"size:16;not null;default:document"`
 	DocumentCode string         `gorm:"size:64"`
-	FileName     string `gorm:"size:255;not null"`
-	ContentType  string `gorm:"size:128"`
+	FileName     string         `gorm:"size:255;not null"`
+	ContentType  string         `gorm:"size:128"`
 	Size         int64
 	SHA256       string `gorm:"size:64"`
 	StorageKey   string `gorm:"size:512"`

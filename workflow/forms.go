@@ -28,9 +28,9 @@ var FormKinds = []FormKind{FormReceipt, FormCompletion, FormRefusal, FormApology
 
 // FormSet is the forms of one circular, in force between two dates.
 type FormSet struct {
-	Circular       string               `yaml:"circular" json:"circular"` // e.g. "TT 03/2025/TT-VPCP"
-	EffectiveFrom  *Date                `yaml:"effective_from,omitempty" json:"effective_from,omitempty"`
-	EffectiveUntil *Date                `yaml:"effective_until,omitempty" json:"effective_until,omitempty"` // exclusive
+	Circular       string `yaml:"circular" json:"circular"` // e.g. "TT 03/2025/TT-VPCP"
+	EffectiveFrom  *Date  `yaml:"effective_from,omitempty" json:"effective_from,omitempty"`
+	EffectiveUntil *Date  `yaml:"effective_until,omitempty" json:"effective_until,omitempty"` // exclusive
 	Basis          `yaml:",inline"`
 	Forms          map[FormKind]FormDef `yaml:"forms" json:"forms"`
 }
