@@ -144,3 +144,13 @@ func PruneLoginFailures(ctx context.Context, tx *gorm.DB, before time.Time) erro
 	}
 	return nil
 }
+
+// CountAndClearLoginFailures forgets an account's failures and says how
+// many there were: an operator lifting a lock.
+func CountAndClearLoginFailures(ctx context.Context, tx *gorm.DB, username string) (int64, error) {
+	res := tx.WithContext(ctx).Where("username = ?", username).Delete(&LoginFailure{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: clear login failures: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

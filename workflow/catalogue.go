@@ -59,6 +59,17 @@ type Workflow struct {
 	Events     []EventDef  `yaml:"events,omitempty" json:"events,omitempty"`
 	Supplement *Supplement `yaml:"supplement,omitempty" json:"supplement,omitempty"`
 	Extension  *Extension  `yaml:"extension,omitempty" json:"extension,omitempty"`
+	// Fee is what the applicant pays (phí, lệ phí), where a text sets it.
+	Fee *Fee `yaml:"fee,omitempty" json:"fee,omitempty"`
+}
+
+// Fee is a procedure's fee (phí, lệ phí) as the catalogue publishes it:
+// an amount only where a national text fixes one, else who sets it (the
+// provincial People's Council) or that no text charges one.
+type Fee struct {
+	Text   Text   `yaml:"text" json:"text"`
+	Amount *int64 `yaml:"amount,omitempty" json:"amount,omitempty"` // đồng, when a national text fixes it
+	Basis  `yaml:",inline"`
 }
 
 // Version is the procedure as in force between two dates.

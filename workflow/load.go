@@ -290,6 +290,9 @@ func (p *Procedure) inherit() {
 		if v.Extension == nil {
 			v.Extension = p.Extension
 		}
+		if v.Fee == nil {
+			v.Fee = p.Fee
+		}
 		v.index()
 	}
 }

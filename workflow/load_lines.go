@@ -143,6 +143,9 @@ func setWorkflowLines(w *Workflow, n *yaml.Node) {
 	if w.Extension != nil {
 		w.Extension.Line = keyLine(n, "extension")
 	}
+	if w.Fee != nil {
+		w.Fee.Line = keyLine(n, "fee")
+	}
 }
 
 // setStateLines records the lines of a state, its step basis and expiry.

@@ -109,7 +109,18 @@ func (c *checker) version(v *Version) {
 	c.expiries(v)
 	c.supplement(v)
 	c.extension(v)
+	c.fee(v)
 	c.steps(v)
+}
+
+// fee checks the fee, when the version publishes one: its text in both
+// languages and its basis.
+func (c *checker) fee(v *Version) {
+	if v.Fee == nil {
+		return
+	}
+	c.name(v.Fee.Line, "fee of version "+v.ID, v.Fee.Text)
+	c.basis(v.Fee.Basis, v.Fee.Line, "fee of version "+v.ID)
 }
 
 // basis checks that a rule cites its legal basis, and that a service
