@@ -44,13 +44,15 @@ func TestAlertsAndDashboard(t *testing.T) {
 		}
 		id := strconv.FormatUint(p.Items[0].ID, 10)
 		var first, again alertPage
-		var a1, a2 struct {
-			AcknowledgedAt *string `json:"acknowledged_at"`
-		}
+		var a1, a2 alertJSON
 		f.call(t, f.tokens["hbi.officer"], "POST", "/api/v1/alerts/"+id+"/ack", nil, &a1)
 		f.call(t, f.tokens["hbi.leader"], "POST", "/api/v1/alerts/"+id+"/ack", nil, &a2)
 		if a1.AcknowledgedAt == nil || a2.AcknowledgedAt == nil || *a1.AcknowledgedAt != *a2.AcknowledgedAt {
 			t.Fatalf("acknowledgements %v then %v: the first must be kept", a1.AcknowledgedAt, a2.AcknowledgedAt)
+		}
+		// The acknowledgement answers the alert whole.
+		if a1.Code != f.code || a1.Procedure != "construction-permit" || a1.Kind != "overdue" || a1.DueAt == "" || a1.RaisedAt == "" {
+			t.Fatalf("the acknowledged alert: %+v", a1)
 		}
 		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/alerts?unacknowledged=true&kind=overdue", nil, &first)
 		if len(first.Items) != 1 {

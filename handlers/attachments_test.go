@@ -48,6 +48,12 @@ type uploadResult struct {
 // upload posts a multipart form as user; fields with an empty value are left out.
 func (f *attachFixture) upload(t *testing.T, user, code, docCode, fileName string, content []byte) uploadResult {
 	t.Helper()
+	return f.uploadTo(t, user, "/api/v1/dossiers/"+code+"/attachments", docCode, fileName, content)
+}
+
+// uploadTo posts a multipart form to path as user.
+func (f *attachFixture) uploadTo(t *testing.T, user, path, docCode, fileName string, content []byte) uploadResult {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if docCode != "" {
@@ -58,7 +64,7 @@ func (f *attachFixture) upload(t *testing.T, user, code, docCode, fileName strin
 		w.Write(content)
 	}
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/v1/dossiers/"+code+"/attachments", &body)
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	res, err := http.DefaultClient.Do(req)

@@ -12,12 +12,37 @@ import (
 	"github.com/motcua/motcua/workflow"
 )
 
-// procedureJSON is a procedure with the version in force on the asked day.
+// procedureJSON is a procedure with the version in force on the asked day:
+// each variant with its period, legal basis, fee and the documents it
+// requires, then the whole version as the catalogue defines it.
 type procedureJSON struct {
-	Code    string            `json:"code"`
-	Field   string            `json:"field"`
-	Name    workflow.Text     `json:"name"`
-	Version *workflow.Version `json:"version"`
+	Code     string            `json:"code"`
+	Field    string            `json:"field"`
+	Name     workflow.Text     `json:"name"`
+	Fee      *workflow.Fee     `json:"fee"`
+	Variants []variantJSON     `json:"variants"`
+	Version  *workflow.Version `json:"version"`
+}
+
+// variantJSON is a variant as the public catalogue shows it.
+type variantJSON struct {
+	Code       string              `json:"code"`
+	Name       workflow.Text       `json:"name"`
+	Period     deadlines.Period    `json:"period"`
+	PeriodText string              `json:"period_text"`
+	Basis      workflow.Basis      `json:"basis"`
+	Documents  []workflow.Document `json:"documents"` // required: what this variant requires
+}
+
+// toProcedureJSON renders a procedure's version in force.
+func toProcedureJSON(p *workflow.Procedure, v *workflow.Version) procedureJSON {
+	out := procedureJSON{Code: p.Code, Field: p.Field, Name: p.Name, Fee: v.Fee, Version: v,
+		Variants: make([]variantJSON, len(v.Variants))}
+	for i, vr := range v.Variants {
+		out.Variants[i] = variantJSON{Code: vr.Code, Name: vr.Name, Period: vr.Period, PeriodText: vr.Period.String(),
+			Basis: vr.Basis, Documents: v.DocumentsFor(vr.Code)}
+	}
+	return out
 }
 
 // procedures answers GET /procedures[?at=DATE]: each procedure's version
@@ -35,7 +60,7 @@ func (a *api) procedures(c echo.Context) error {
 	views := a.svc.Procedures(at)
 	out := make([]procedureJSON, len(views))
 	for i, v := range views {
-		out[i] = procedureJSON{Code: v.Procedure.Code, Field: v.Procedure.Field, Name: v.Procedure.Name, Version: v.Version}
+		out[i] = toProcedureJSON(v.Procedure, v.Version)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"at": ymd(at), "procedures": out})
 }

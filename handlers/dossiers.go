@@ -42,6 +42,17 @@ type dossierJSON struct {
 	// InvestmentKind is what approving the dossier does to its investment
 	// project (issue, adjust, terminate): approve then needs `investment`.
 	InvestmentKind string `json:"investment_kind,omitempty"`
+	// Result is how the decision's result is delivered, once decided.
+	Result *dossierResultJSON `json:"result,omitempty"`
+	// ExtensionPending says an extension awaits a leader's decision.
+	ExtensionPending bool `json:"extension_pending"`
+}
+
+// dossierResultJSON is a decided dossier's result: electronic (a file the
+// investor downloads once it is returned) or paper.
+type dossierResultJSON struct {
+	Medium       string  `json:"medium"`
+	AttachmentID *uint64 `json:"attachment_id,omitempty"`
 }
 
 type applicantJSON struct {
@@ -76,7 +87,11 @@ func toDossierJSON(v *service.DossierView) *dossierJSON {
 		SubmittedAt: rfc3339(d.SubmittedAt), ReceivedAt: optTime(d.ReceivedAt), DueAt: optTime(d.DueAt),
 		OriginalDueAt: optTime(d.OriginalDueAt), ClockState: d.ClockState, SupplementCount: d.SupplementCount,
 		ExtensionCount: d.ExtensionCount, OverdueSince: optTime(d.OverdueAt), FinishedAt: optTime(d.FinishedAt),
-		Outcome: optString(d.Outcome), AllowedEvents: v.Allowed, InvestmentKind: string(v.InvestmentKind)}
+		Outcome: optString(d.Outcome), AllowedEvents: v.Allowed, InvestmentKind: string(v.InvestmentKind),
+		ExtensionPending: d.ExtensionProposalSeq != 0}
+	if d.ResultMedium != "" {
+		out.Result = &dossierResultJSON{Medium: d.ResultMedium, AttachmentID: d.ResultAttachmentID}
+	}
 	if out.AllowedEvents == nil {
 		out.AllowedEvents = []workflow.Event{}
 	}

@@ -150,6 +150,8 @@ type receiptJSON struct {
 	Basis        workflow.Basis `json:"basis"`
 	Documents    []receiptDoc   `json:"documents"`
 	ReceivedBy   string         `json:"received_by"`
+	TrackingPIN  string         `json:"tracking_pin"` // with the code, public tracking without sign-in
+	TrackingURL  string         `json:"tracking_url"` // printed on the receipt as a QR code
 }
 
 type receiptDoc struct {
@@ -174,6 +176,7 @@ func (a *api) receipt(c echo.Context) error {
 		Board: r.Board.NameVI, Code: d.Code, Applicant: d.ApplicantName, Procedure: r.Procedure, Variant: r.Variant,
 		Channel: string(d.Channel), ReceivedAt: rfc3339(*d.ReceivedAt), DueAt: optTime(d.DueAt), Period: r.Period,
 		Basis: r.Basis, ReceivedBy: r.ReceivedBy, Documents: make([]receiptDoc, len(r.Documents)),
+		TrackingPIN: d.TrackingPIN, TrackingURL: r.TrackingURL,
 		ReceivedText: d.ReceivedAt.In(deadlines.Location).Format("15 giờ 04 phút, ngày 02/01/2006")}
 	if d.DueAt != nil {
 		out.DueDate = dmy(*d.DueAt)

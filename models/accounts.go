@@ -126,3 +126,39 @@ func RevokeOtherTokens(ctx context.Context, tx *gorm.DB, userID uint, keep uint6
 	}
 	return nil
 }
+
+// TrackingFailure is one wrong PIN given for a dossier code, counted per
+// code and per client address to throttle guessing.
+type TrackingFailure struct {
+	ID   uint64    `gorm:"primaryKey"`
+	Code string    `gorm:"size:64;not null"`
+	IP   string    `gorm:"size:64;not null"`
+	At   time.Time `gorm:"not null"`
+}
+
+// RecordTrackingAttempt records a tracking attempt for code from ip at now
+// (as a failure until it succeeds) and counts the attempts since since,
+// for the code and for the address, this one included.
+func RecordTrackingAttempt(ctx context.Context, tx *gorm.DB, code, ip string, now, since time.Time) (FailureCounts, error) {
+	var c FailureCounts
+	if err := tx.WithContext(ctx).Create(&TrackingFailure{Code: code, IP: ip, At: now.UTC()}).Error; err != nil {
+		return c, fmt.Errorf("store: record tracking attempt: %w", err)
+	}
+	q := tx.WithContext(ctx).Model(&TrackingFailure{})
+	if err := q.Where("code = ? AND at >= ?", code, since.UTC()).Count(&c.Account).Error; err != nil {
+		return c, fmt.Errorf("store: count tracking attempts: %w", err)
+	}
+	q = tx.WithContext(ctx).Model(&TrackingFailure{})
+	if err := q.Where("ip = ? AND at >= ?", ip, since.UTC()).Count(&c.Address).Error; err != nil {
+		return c, fmt.Errorf("store: count tracking attempts: %w", err)
+	}
+	return c, nil
+}
+
+// ClearTrackingFailures forgets a code's failures once its PIN was given.
+func ClearTrackingFailures(ctx context.Context, tx *gorm.DB, code string) error {
+	if err := tx.WithContext(ctx).Where("code = ?", code).Delete(&TrackingFailure{}).Error; err != nil {
+		return fmt.Errorf("store: clear tracking failures: %w", err)
+	}
+	return nil
+}

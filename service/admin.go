@@ -452,3 +452,26 @@ func (s *Service) userPatch(p *Principal, target *models.User, patch UserPatch) 
 	}
 	return mp, nil
 }
+
+// PublicBoard is a board as anyone may see it, with its zones.
+type PublicBoard struct {
+	Board models.Board
+	Zones []models.Zone
+}
+
+// PublicBoards lists the boards one files with, and their zones (public).
+func (s *Service) PublicBoards(ctx context.Context) ([]PublicBoard, error) {
+	boards, err := models.ListBoardsScoped(ctx, s.db, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PublicBoard, len(boards))
+	for i := range boards {
+		zones, err := models.ListZones(ctx, s.db, boards[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = PublicBoard{Board: boards[i], Zones: zones}
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"math"
 	"strings"
 	"time"
 
@@ -83,6 +84,13 @@ func eventInput(r EventRequest) (workflow.Input, error) {
 	}
 	if err := checkText("comment", r.Comment, limitComment, false); err != nil {
 		return workflow.Input{}, err
+	}
+	if r.AssigneeID != nil && (*r.AssigneeID == 0 || uint64(*r.AssigneeID) > math.MaxInt64) {
+		return workflow.Input{}, errs.Invalid("assignee_id", "assignee_id phải là số nguyên dương", "assignee_id must be a positive integer")
+	}
+	if r.Result != nil && r.Result.AttachmentID != nil && (*r.Result.AttachmentID == 0 || *r.Result.AttachmentID > math.MaxInt64) {
+		return workflow.Input{}, errs.Invalid("result.attachment_id", "result.attachment_id phải là số nguyên dương",
+			"result.attachment_id must be a positive integer")
 	}
 	in := workflow.Input{Comment: strings.TrimSpace(r.Comment), AssigneeID: r.AssigneeID, Investment: r.Investment,
 		Missing: r.Missing}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/mail"
 	"strings"
 
@@ -163,7 +164,7 @@ func (s *Service) submitInput(ctx context.Context, tx *gorm.DB, p *Principal, re
 		in.Channel = defaultChannel(p.Role())
 	}
 	if req.ZoneID != nil {
-		if z, err := models.GetZone(ctx, tx, *req.ZoneID); err != nil || z.BoardID != board.ID {
+		if z, err := models.GetZone(ctx, tx, *req.ZoneID); uint64(*req.ZoneID) > math.MaxInt64 || err != nil || z.BoardID != board.ID {
 			return in, errs.Invalid("zone_id", "khu công nghiệp không thuộc Ban tiếp nhận", "zone_id is not a zone of the receiving board")
 		}
 	}
@@ -214,6 +215,9 @@ func investorFor(ctx context.Context, tx *gorm.DB, p *Principal, named *uint) (*
 	}
 	if named == nil {
 		return nil, nil
+	}
+	if *named == 0 || uint64(*named) > math.MaxInt64 {
+		return nil, errs.Invalid("investor_id", "không có tài khoản nhà đầu tư này", "investor_id is not an investor account")
 	}
 	u, err := models.GetUser(ctx, tx, *named)
 	if err != nil || u.Role != string(workflow.RoleInvestor) || !u.Active {

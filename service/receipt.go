@@ -19,6 +19,9 @@ type Receipt struct {
 	Basis      workflow.Basis
 	Documents  []ReceiptDocument
 	ReceivedBy string
+	// TrackingURL is the public tracking link, with the code and PIN,
+	// that the printed receipt carries as a QR code.
+	TrackingURL string
 }
 
 // ReceiptDocument is one paper of the receipt and whether it was received.
@@ -60,7 +63,7 @@ func (s *Service) Receipt(ctx context.Context, p *Principal, code string) (*Rece
 		return nil, err
 	}
 	return &Receipt{Dossier: *d, Board: *b, Procedure: pr.Name, Variant: variant.Name, Period: variant.Period.String(),
-		Basis: variant.Basis, Documents: docs, ReceivedBy: by}, nil
+		Basis: variant.Basis, Documents: docs, ReceivedBy: by, TrackingURL: s.TrackingURL(d)}, nil
 }
 
 // receiptDocs lists the version's document slots that are required or

@@ -236,3 +236,16 @@ func (c *Catalogue) DefinesState(s State) bool {
 	}
 	return false
 }
+
+// DocumentsFor lists the version's documents as a dossier of the variant
+// sees them: each required when the variant requires it (the version's
+// required documents and the variant's own), optional otherwise.
+func (v *Version) DocumentsFor(variant string) []Document {
+	required := v.RequiredDocuments(variant)
+	out := make([]Document, len(v.Documents))
+	for i, d := range v.Documents {
+		d.Required = contains(required, d.Code)
+		out[i] = d
+	}
+	return out
+}

@@ -165,7 +165,7 @@ func (e *Engine) extend(clk *deadlines.Clock, at time.Time, rules deadlines.Rule
 		data.Extension = extensionRecord(x)
 	}
 	if previous != nil {
-		data.Extension.PreviousDueAt = previous.Format(time.RFC3339)
+		data.Extension.PreviousDueAt = previous.In(deadlines.Location).Format(time.RFC3339)
 	}
 	return nil
 }

@@ -34,6 +34,10 @@ Usage:
   motcua config                print the effective configuration, secrets masked
   motcua migrate               apply pending database migrations
   motcua seed-demo             load demo boards, zones and users (idempotent)
+  motcua user create --role ROLE --username U [--board CODE] [--email E] [--full-name N]
+                               create an account (the first admin of an empty install); the password
+                               is read from the terminal, or the first line of standard input
+  motcua user unlock U         lift an account's sign-in lock (clears its failed sign-ins)
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
   motcua sweep [--at TIME] [--digest] [--deliver]
                                raise deadline alerts and fire expired steps once, as of TIME
@@ -124,6 +128,9 @@ var commands = map[string]command{
 	"config": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
 		cfg.Print(out)
 		return nil
+	},
+	"user": func(cfg config.Config, args []string, in io.Reader, out io.Writer, _ *slog.Logger) error {
+		return userCommand(cfg, args, in, out)
 	},
 }
 
