@@ -201,3 +201,45 @@ func receiveAt(t *testing.T, db *gorm.DB, eng *workflow.Engine, board uint, proc
 	}
 	return due
 }
+
+// TestCatalogueDocumentsPerVariant: the public catalogue says which
+// documents each variant requires, as receipt demands them.
+func TestCatalogueDocumentsPerVariant(t *testing.T) {
+	srv := catalogueServer(t, workflowtest.Engine(t))
+	var body struct {
+		Procedures []procedureJSON `json:"procedures"`
+	}
+	if status := getJSON(t, srv.URL+"/api/v1/procedures?at=2026-11-16", &body); status != 200 {
+		t.Fatalf("procedures: %d", status)
+	}
+	required := map[string]map[string]bool{}
+	for _, p := range body.Procedures {
+		if p.Fee == nil && p.Code != "" {
+			t.Logf("%s publishes no fee yet", p.Code)
+		}
+		for _, v := range p.Variants {
+			required[p.Code+"/"+v.Code] = map[string]bool{}
+			for _, d := range v.Documents {
+				required[p.Code+"/"+v.Code][d.Code] = d.Required
+			}
+			if v.PeriodText == "" || v.Basis.Citation == "" {
+				t.Errorf("%s/%s: period %q citation %q", p.Code, v.Code, v.PeriodText, v.Basis.Citation)
+			}
+		}
+	}
+	for _, c := range []struct {
+		variant, doc string
+		want         bool
+	}{
+		{"construction-permit/new", "land_rights", true},
+		{"construction-permit/new", "application_form", true},
+		{"construction-permit/new", "existing_permit", false},
+		{"construction-permit/extension", "existing_permit", true},
+		{"construction-permit/extension", "land_rights", false},
+	} {
+		got, ok := required[c.variant][c.doc]
+		if !ok || got != c.want {
+			t.Errorf("%s: %s required %v (listed %v), want %v", c.variant, c.doc, got, ok, c.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/notify"
@@ -663,6 +664,105 @@ func TestStrictInputOverHTTP(t *testing.T) {
 		_, one := f.search(t, "hbi.officer", "state=received")
 		if len(both.Items) != 2 || len(one.Items) != 1 {
 			t.Fatalf("state=submitted,received: %d dossiers; state=received: %d", len(both.Items), len(one.Items))
+		}
+	})
+}
+
+// TestInboxesOverHTTP: the officer's work queue sorts by appointment, the
+// intake queue oldest first with the intake deadline, the leader's queue
+// holds decisions and proposed extensions; list answers carry, for staff,
+// the applicant's contacts, the zone and the assignee.
+func TestInboxesOverHTTP(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newAPIFixture(t, db)
+		late := f.code
+		f.fire(t, "hbi.officer", late, "receive", nil, 200)
+		soon := f.submitAs(t, "hbi.investor", "HBI")
+		db.Model(&models.Dossier{}).Where("code = ?", soon).Updates(map[string]any{"applicant_tax_code": "5400123456",
+			"applicant_phone": "0218 3868 686", "applicant_email": "lienhe@congty.vn"})
+		intake := f.submitAs(t, "hbi.investor", "HBI")
+		// Give "soon" an appointment before the permit's (01/12) without going through the papers.
+		due := time.Date(2026, 11, 20, 23, 59, 59, 0, time.FixedZone("ICT", 7*3600))
+		db.Model(&models.Dossier{}).Where("code = ?", soon).Updates(map[string]any{"state": "received", "received_at": due.AddDate(0, 0, -10),
+			"due_at": due, "clock_state": "running"})
+		var work, in, decisions struct {
+			Items []dossierJSON `json:"items"`
+		}
+		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/inbox?queue=work", nil, &work)
+		if len(work.Items) != 2 || work.Items[0].Code != soon || work.Items[1].Code != late {
+			t.Fatalf("work queue: %+v", codes(work.Items))
+		}
+		if a := work.Items[0].Applicant; a == nil || a.TaxCode != "5400123456" || a.Phone == "" || a.Email == "" {
+			t.Fatalf("the staff list lacks the applicant's contacts: %+v", a)
+		}
+		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/inbox?queue=intake", nil, &in)
+		if len(in.Items) != 1 || in.Items[0].Code != intake || in.Items[0].Step == nil || in.Items[0].Step.DueAt == nil {
+			t.Fatalf("intake queue: %+v", codes(in.Items))
+		}
+		f.fire(t, "hbi.officer", late, "assign", nil, 200)
+		f.fire(t, "hbi.officer", late, "propose_extension", map[string]any{"extension": map[string]any{"reason": "r",
+			"new_due_date": "2026-12-08", "apology_letter": "l"}}, 200)
+		f.call(t, f.tokens["hbi.leader"], "GET", "/api/v1/inbox?queue=decisions", nil, &decisions)
+		if len(decisions.Items) != 1 || decisions.Items[0].Code != late || !decisions.Items[0].ExtensionPending ||
+			decisions.Items[0].Assignee == nil || decisions.Items[0].Assignee.Name != "hbi.officer" {
+			t.Fatalf("decisions queue: %+v", decisions.Items)
+		}
+		var bad apiError
+		if status := f.call(t, f.tokens["hbi.investor"], "GET", "/api/v1/inbox?queue=work", nil, &bad); status != 403 {
+			t.Fatalf("an investor's inbox: %d", status)
+		}
+		if status := f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/inbox?queue=everything", nil, &bad); status != 400 ||
+			bad.Error.Details["field"] != "queue" {
+			t.Fatalf("an unknown queue: %d %+v", status, bad)
+		}
+		// Search sorted by due pages with a cursor that carries the instant.
+		var page struct {
+			Items []dossierJSON `json:"items"`
+			Next  *string       `json:"next_cursor"`
+		}
+		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/dossiers?sort=due&limit=1", nil, &page)
+		if len(page.Items) != 1 || page.Items[0].Code != soon || page.Next == nil {
+			t.Fatalf("first page by due: %+v", codes(page.Items))
+		}
+		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/dossiers?sort=due&limit=1&cursor="+*page.Next, nil, &page)
+		if len(page.Items) != 1 || page.Items[0].Code != late {
+			t.Fatalf("second page by due: %+v", codes(page.Items))
+		}
+	})
+}
+
+// codes lists the dossiers' codes.
+func codes(ds []dossierJSON) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.Code
+	}
+	return out
+}
+
+// TestIntakeOverdueAlert: an online dossier left unchecked past its 8
+// working hours raises a step-overdue alert on the intake step.
+func TestIntakeOverdueAlert(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newAPIFixture(t, db)
+		sw := &deadlines.Sweeper{DB: db, Cal: workflowtest.Engine(t).Calendar()}
+		if _, err := sw.Run(context.Background(), time.Date(2026, 11, 17, 7, 59, 0, 0, deadlines.Location)); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		db.Model(&models.Alert{}).Where("kind = ? AND step_state = ?", models.AlertStepOverdue, "submitted").Count(&n)
+		if n != 0 {
+			t.Fatalf("%d intake alerts before the limit", n)
+		}
+		if _, err := sw.Run(context.Background(), time.Date(2026, 11, 17, 8, 1, 0, 0, deadlines.Location)); err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			Items []alertJSON `json:"items"`
+		}
+		f.call(t, f.tokens["hbi.officer"], "GET", "/api/v1/alerts?kind=step_overdue", nil, &p)
+		if len(p.Items) == 0 || p.Items[0].Code != f.code || p.Items[0].StepState != "submitted" {
+			t.Fatalf("intake alerts: %+v", p.Items)
 		}
 	})
 }

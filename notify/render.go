@@ -232,11 +232,26 @@ func (v *view) alertText(kind models.AlertKind) (subjVI, subjEN, vi, en string) 
 		return "Hồ sơ " + code + ": còn một ngày làm việc", "Dossier " + code + ": one working day left",
 			fmt.Sprintf("Hồ sơ %s đến hạn ngày %s. Nếu sẽ trễ hạn, cần gửi ngay văn bản xin lỗi và phiếu hẹn lại (mẫu 04).", code, due),
 			fmt.Sprintf("Dossier %s is due on %s. If it will be late, send the apology letter and a new appointment (form 04) now.", code, due)
+	case models.AlertStepOverdue:
+		if v.step == string(workflow.StateSubmitted) {
+			return "Hồ sơ " + code + " chưa được kiểm tra, tiếp nhận", "Dossier " + code + " not checked in time",
+				fmt.Sprintf("Hồ sơ trực tuyến %s (%s) chưa được tiếp nhận hoặc yêu cầu bổ sung, hoàn thiện trong thời hạn (đến %s).", code, v.proc.VI, v.dueTime()),
+				fmt.Sprintf("Online dossier %s (%s) was neither received nor sent back for completion in time (by %s).", code, v.proc.EN, v.dueTime())
+		}
+		fallthrough
 	default:
 		return "Hồ sơ " + code + ": bước xử lý quá hạn", "Dossier " + code + ": step overdue",
 			fmt.Sprintf("Bước %q của hồ sơ %s đã quá hạn %s.", v.step, code, due),
 			fmt.Sprintf("Step %q of dossier %s is past its deadline of %s.", v.step, code, due)
 	}
+}
+
+// dueTime writes the deadline with its time of day, "08:00 17/11/2026".
+func (v *view) dueTime() string {
+	if v.due == nil {
+		return "—"
+	}
+	return v.due.In(deadlines.Location).Format("15:04 " + dateLayout)
 }
 
 // footer identifies the dossier.

@@ -293,9 +293,9 @@ func TestCatalogueLookupsDoNotAllocate(t *testing.T) {
 }
 
 // TestCatalogueCoreLifecycle checks, in every version, the core events of
-// DESIGN.md: roles, clock effects, guards and forms; extend from exactly
-// the states where the clock runs; withdraw from every open state before
-// the decision.
+// docs/ARCHITECTURE.md ("The dossier lifecycle"): roles, clock effects,
+// guards and forms; the extension events from exactly the states where the
+// clock runs; withdraw from every open state before the decision.
 func TestCatalogueCoreLifecycle(t *testing.T) {
 	cat := shipped(t)
 	for _, code := range cat.Order {
@@ -309,7 +309,7 @@ func TestCatalogueCoreLifecycle(t *testing.T) {
 	}
 }
 
-// coreEvent is what DESIGN.md fixes about a core event.
+// coreEvent is what docs/ARCHITECTURE.md fixes about a core event.
 type coreEvent struct {
 	to     State
 	roles  []Role

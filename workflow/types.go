@@ -13,7 +13,7 @@ import (
 // Role is a kind of user allowed to fire events.
 type Role string
 
-// The roles of DESIGN.md, plus the system actor used by cron sweeps.
+// The roles of docs/ARCHITECTURE.md, plus the system actor used by cron sweeps.
 const (
 	RoleInvestor Role = "investor"
 	RoleOfficer  Role = "officer"
@@ -39,7 +39,7 @@ func ParseRole(s string) (Role, error) {
 // State is the code of a dossier state, e.g. "in_review".
 type State string
 
-// The core states every procedure shares (DESIGN.md, "The dossier lifecycle").
+// The core states every procedure shares (docs/ARCHITECTURE.md, "The dossier lifecycle").
 const (
 	StateSubmitted           State = "submitted"
 	StateCompletionRequested State = "completion_requested"

@@ -19,7 +19,7 @@ const (
 	FaultRequired          = "required"            // a mandatory field, file or rule is missing
 	FaultUnknownField      = "unknown_field"       // procedure field (report grouping) not in Fields
 	FaultDuplicate         = "duplicate"           // two items with the same code
-	FaultMissingCore       = "missing_core"        // a core state or event of DESIGN.md is missing
+	FaultMissingCore       = "missing_core"        // a core state or event of docs/ARCHITECTURE.md is missing
 	FaultInitial           = "initial"             // not exactly one initial state
 	FaultUnknownKind       = "unknown_kind"        // state kind not initial / open / final
 	FaultUnknownState      = "unknown_state"       // an event or step override names an undefined state
