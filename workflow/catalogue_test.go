@@ -151,8 +151,10 @@ func TestCatalogueRules(t *testing.T) {
 		{"construction-permit", "nd217-2026", "house_new", deadlines.Period{Days: 7, Unit: wd}, deadlines.RulePause, nil},
 		{"construction-permit", "luat62-2021", "new", deadlines.Period{Days: 20, Unit: cd}, deadlines.RulePause, &deadlines.Period{Days: 10, Unit: cd}},
 		{"construction-permit", "nd175-2024", "house_new", deadlines.Period{Days: 15, Unit: cd}, deadlines.RulePause, &deadlines.Period{Days: 10, Unit: cd}},
-		{"feasibility-appraisal", "luat62-nd15-2021", "group_a", deadlines.Period{Days: 40, Unit: cd}, deadlines.RuleRestart, nil},
-		{"feasibility-appraisal", "nd175-2024", "group_c", deadlines.Period{Days: 20, Unit: cd}, deadlines.RuleRestart, nil},
+		// The board appraises as the specialised construction agency: its
+		// share of Art 59(2)(b)-(d), 35 / 25 / 15 days, not the 40 / 30 / 20 total.
+		{"feasibility-appraisal", "luat62-nd15-2021", "group_a", deadlines.Period{Days: 35, Unit: cd}, deadlines.RuleRestart, nil},
+		{"feasibility-appraisal", "nd175-2024", "group_c", deadlines.Period{Days: 15, Unit: cd}, deadlines.RuleRestart, nil},
 		{"feasibility-appraisal", "nd217-2026", "group_a", deadlines.Period{Days: 25, Unit: wd}, deadlines.RuleRestart, &deadlines.Period{Days: 25, Unit: wd}},
 		{"feasibility-appraisal", "nd217-2026", "group_c_no_grade1", deadlines.Period{Days: 12, Unit: wd}, deadlines.RuleRestart, &deadlines.Period{Days: 12, Unit: wd}},
 		{"feasibility-appraisal", "nd217-2026", "national_important", deadlines.Period{Days: 60, Unit: cd}, deadlines.RuleRestart, &deadlines.Period{Days: 60, Unit: cd}},
