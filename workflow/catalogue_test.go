@@ -145,12 +145,14 @@ func TestCatalogueRules(t *testing.T) {
 		rule                   deadlines.SupplementRule
 		limit                  *deadlines.Period
 	}{
-		{"construction-permit", "nd217-2026", "new", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "nd217-2026", "adjustment", deadlines.Period{Days: 9, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "nd217-2026", "extension", deadlines.Period{Days: 5, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "nd217-2026", "house_new", deadlines.Period{Days: 7, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "luat62-2021", "new", deadlines.Period{Days: 20, Unit: cd}, deadlines.RulePause, &deadlines.Period{Days: 10, Unit: cd}},
-		{"construction-permit", "nd175-2024", "house_new", deadlines.Period{Days: 15, Unit: cd}, deadlines.RulePause, &deadlines.Period{Days: 10, Unit: cd}},
+		// Permit periods count from the complete valid dossier (Luật XD 2014
+		// Art 102(1)(e), ND 61/2018 Art 19(4); ND 217/2026 Art 54(1)(b)): restart.
+		{"construction-permit", "nd217-2026", "new", deadlines.Period{Days: 10, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "nd217-2026", "adjustment", deadlines.Period{Days: 9, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "nd217-2026", "extension", deadlines.Period{Days: 5, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "nd217-2026", "house_new", deadlines.Period{Days: 7, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "luat62-2021", "new", deadlines.Period{Days: 20, Unit: cd}, deadlines.RuleRestart, &deadlines.Period{Days: 10, Unit: cd}},
+		{"construction-permit", "nd175-2024", "house_new", deadlines.Period{Days: 15, Unit: cd}, deadlines.RuleRestart, &deadlines.Period{Days: 10, Unit: cd}},
 		// The board appraises as the specialised construction agency: its
 		// share of Art 59(2)(b)-(d), 35 / 25 / 15 days, not the 40 / 30 / 20 total.
 		{"feasibility-appraisal", "luat62-nd15-2021", "group_a", deadlines.Period{Days: 35, Unit: cd}, deadlines.RuleRestart, nil},
@@ -230,7 +232,13 @@ func TestCatalogueStepPeriod(t *testing.T) {
 		{"construction-permit", "nd217-2026", "extension", "consulting", deadlines.Period{}, false},
 		{"construction-permit", "nd217-2026", "extension", StateSupplementRequested, deadlines.Period{Days: 1, Unit: deadlines.WorkingDays}, true},
 		{"construction-permit", "nd217-2026", "new", StateReceived, deadlines.Period{}, false},
-		{"construction-permit", "luat62-2021", "house_new", "consulting", deadlines.Period{Days: 7, Unit: deadlines.CalendarDays}, true},
+		// Art 102(1)(đ): 12 days for individual houses too.
+		{"construction-permit", "luat62-2021", "house_new", "consulting", deadlines.Period{Days: 12, Unit: deadlines.CalendarDays}, true},
+		{"construction-permit", "luat62-2021", "house_new", StateInReview, deadlines.Period{Days: 1, Unit: deadlines.CalendarDays}, true},
+		{"construction-permit", "luat62-2021", "house_new", "site_inspection", deadlines.Period{}, false},
+		// ND 217/2026 Art 54(3)(a): 2 working days to review an extension.
+		{"construction-permit", "nd217-2026", "extension", StateInReview, deadlines.Period{Days: 2, Unit: deadlines.WorkingDays}, true},
+		{"construction-permit", "nd217-2026", "reissue", StatePendingDecision, deadlines.Period{Days: 3, Unit: deadlines.WorkingDays}, true},
 		{"feasibility-appraisal", "nd217-2026", "group_c_no_grade1", StateInReview, deadlines.Period{Days: 3, Unit: deadlines.WorkingDays}, true},
 		{"feasibility-appraisal", "nd217-2026", "national_important", StateSupplementRequested, deadlines.Period{Days: 20, Unit: deadlines.WorkingDays}, true},
 		{"feasibility-appraisal", "nd217-2026", "national_important", StateReceived, deadlines.Period{Days: 5, Unit: deadlines.CalendarDays}, true},

@@ -111,21 +111,22 @@ func extension(t testing.TB, newDue string) workflow.Input {
 // are holidays).
 func lifecycles(t testing.TB) []lifecycle {
 	return []lifecycle{{
-		// ND 217/2026: 10 working days, supplementation pauses the clock.
+		// ND 217/2026: 10 working days counted from the complete valid
+		// dossier (Art 54(1)(b)): supplementation restarts the period.
 		procedure: "construction-permit", variant: "new", version: "nd217-2026", submitAt: "2026-11-16 08:30",
 		steps: []step{
 			{event: "receive", role: "officer", at: "2026-11-16 09:00", wantDue: "2026-12-01", state: "received"},
 			{event: "assign", role: "officer", at: "2026-11-16 10:00", wantDue: "2026-12-01", state: "in_review"},
-			// 6 working days remain (23, 25, 26, 27, 30/11, 1/12).
 			{event: "request_supplement", role: "officer", at: "2026-11-20 10:00", in: comment("Thiếu bản vẽ mặt bằng"), state: "supplement_requested"},
-			// After the 15:00 cut-off: starts Fri 27/11; 6 working days → Mon 7/12.
-			{event: "resubmit", role: "investor", at: "2026-11-26 16:00", wantDue: "2026-12-07", state: "in_review"},
-			{event: "request_supplement", role: "officer", at: "2026-11-27 09:00", in: comment("again"), wantErr: "supplement_cap", wantDue: "2026-12-07", state: "in_review"},
-			{event: "extend", role: "officer", at: "2026-12-02 10:00", in: extension(t, "2026-12-11"), wantDue: "2026-12-11", state: "in_review"},
-			{event: "extend", role: "officer", at: "2026-12-03 10:00", in: extension(t, "2026-12-14"), wantErr: "extension_limit", wantDue: "2026-12-11", state: "in_review"},
-			{event: "propose", role: "officer", at: "2026-12-09 09:00", wantDue: "2026-12-11", state: "pending_decision"},
+			// After the 15:00 cut-off: starts Fri 27/11; a full 10 working days
+			// again (30/11, 1-4/12, 7-11/12) → Fri 11/12.
+			{event: "resubmit", role: "investor", at: "2026-11-26 16:00", wantDue: "2026-12-11", state: "in_review"},
+			{event: "request_supplement", role: "officer", at: "2026-11-27 09:00", in: comment("again"), wantErr: "supplement_cap", wantDue: "2026-12-11", state: "in_review"},
+			{event: "extend", role: "officer", at: "2026-12-08 10:00", in: extension(t, "2026-12-17"), wantDue: "2026-12-17", state: "in_review"},
+			{event: "extend", role: "officer", at: "2026-12-09 10:00", in: extension(t, "2026-12-18"), wantErr: "extension_limit", wantDue: "2026-12-17", state: "in_review"},
+			{event: "propose", role: "officer", at: "2026-12-15 09:00", wantDue: "2026-12-17", state: "pending_decision"},
 		},
-		early: "2026-12-10 10:00", onTime: "2026-12-11 16:59", late: "2026-12-14 08:00",
+		early: "2026-12-16 10:00", onTime: "2026-12-17 16:59", late: "2026-12-18 08:00",
 	}, {
 		// ND 217/2026 group C: 15 working days, restart on the complete dossier;
 		// two requests (Art 36(3)(a) at the completeness check, 36(4) the one
