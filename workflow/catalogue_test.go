@@ -77,7 +77,11 @@ func TestCatalogueVersionAt(t *testing.T) {
 		{"union-registration", "2026-07-01", "service-standard-2021"},
 		{"investment-certificate", "2021-03-15", "ld2020-nd31-2021"},
 		{"investment-certificate", "2026-02-28", "ld2020-nd31-2021"},
-		{"investment-certificate", "2026-03-01", "ld143-2025-nd96-2026"},
+		// 01/03-30/03/2026: Luật Đầu tư 143/2025 in force, ND 31/2021 ceased,
+		// ND 96/2026 not yet (in force on signature, 31/03/2026, Art 111(1)).
+		{"investment-certificate", "2026-03-01", "ld143-interim-2026"},
+		{"investment-certificate", "2026-03-30", "ld143-interim-2026"},
+		{"investment-certificate", "2026-03-31", "ld143-2025-nd96-2026"},
 	}
 	cat := shipped(t)
 	for _, tc := range cases {
@@ -165,6 +169,9 @@ func TestCatalogueRules(t *testing.T) {
 		{"union-registration", "service-standard-2021", "standard", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld2020-nd31-2021", "issue_after_policy", deadlines.Period{Days: 5, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld2020-nd31-2021", "issue_without_policy", deadlines.Period{Days: 15, Unit: cd}, deadlines.RulePause, nil},
+		// ND 31/2021's 15 days are the investor's: the board's 3 working days are a service standard.
+		{"investment-certificate", "ld2020-nd31-2021", "terminate", deadlines.Period{Days: 3, Unit: wd}, deadlines.RulePause, nil},
+		{"investment-certificate", "ld143-interim-2026", "issue_without_policy", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld143-2025-nd96-2026", "issue_without_policy", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld143-2025-nd96-2026", "adjust_update", deadlines.Period{Days: 3, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld143-2025-nd96-2026", "adjust_other", deadlines.Period{Days: 7, Unit: wd}, deadlines.RulePause, nil},
