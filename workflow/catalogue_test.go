@@ -508,3 +508,34 @@ func TestCatalogueDateYAML(t *testing.T) {
 		t.Errorf("JSON round trip: %s -> %v", b, back)
 	}
 }
+
+// TestCatalogueFees: every version publishes its fee, flagged for
+// verification; no national text read fixes a single amount, so none ships
+// (provincial resolutions, a share of the investment, or no fee).
+func TestCatalogueFees(t *testing.T) {
+	cases := []struct {
+		proc, version, cites string
+		serviceStandard      bool
+	}{
+		{"construction-permit", "luat62-2021", "Luật Phí và lệ phí 97/2015/QH13, Điều 21 khoản 1", false},
+		{"construction-permit", "nd217-2026", "Thông tư 85/2019/TT-BTC", false},
+		{"feasibility-appraisal", "luat62-nd15-2021", "Thông tư 209/2016/TT-BTC", false},
+		{"feasibility-appraisal", "nd175-2024", "Thông tư 28/2023/TT-BTC, Điều 4", false},
+		{"feasibility-appraisal", "nd217-2026", "Thông tư 28/2023/TT-BTC, Điều 4", false},
+		{"environmental-licence", "luat146-2026", "Thông tư 106/2021/TT-BTC", false},
+		{"investment-certificate", "ld143-2025-nd96-2026", "Không tìm thấy văn bản quy định phí, lệ phí", false},
+		{"union-registration", "service-standard-2021", "Tiêu chuẩn phục vụ", true},
+	}
+	cat := shipped(t)
+	for _, tc := range cases {
+		f := version(t, cat, tc.proc, tc.version).Fee
+		if f == nil {
+			t.Errorf("%s/%s: no fee", tc.proc, tc.version)
+			continue
+		}
+		if f.Amount != nil || !f.Verify || f.ServiceStandard != tc.serviceStandard || !strings.Contains(f.Citation, tc.cites) {
+			t.Errorf("%s/%s: fee %+v, want no amount, verify, service_standard %t, citing %q",
+				tc.proc, tc.version, *f, tc.serviceStandard, tc.cites)
+		}
+	}
+}
