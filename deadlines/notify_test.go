@@ -4,9 +4,11 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
@@ -97,36 +99,80 @@ func checkMarks(t *testing.T, db *gorm.DB, want map[uint64]bool) {
 	}
 }
 
-// TestOverdueMarkClearedByPause: the construction permit received
-// 16/11/2026 is due 01/12; the sweep of 02/12 marks it overdue; the
-// request to supplement of 02/12 pauses the clock (no appointment) and
-// clears the mark in the transition; resubmitted on 03/12 with no days
-// left, it is past its appointment again and the next sweep marks it anew.
+// TestOverdueMarkClearedByPause: an investment certificate without policy
+// approval (ND 96/2026: 10 working days, supplementation pauses the clock,
+// Art 6(1)(e)) received 16/11/2026 is due 01/12; the sweep of 02/12 marks
+// it overdue; the request to supplement of 02/12 pauses the clock (no
+// appointment) and clears the mark in the transition; resubmitted on 03/12
+// with no days left, it is past its appointment again and the next sweep
+// marks it anew.
 func TestOverdueMarkClearedByPause(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newFixture(t, db)
-		d := f.dossier(t, received, [3]string{"assign", "officer", "2026-11-16 10:00"})
-		if _, err := f.sweeper().Run(context.Background(), at(t, "2026-12-02 08:00")); err != nil {
-			t.Fatal(err)
+		d := f.dossierOf(t, "investment-certificate", "issue_without_policy", received,
+			[3]string{"assign", "officer", "2026-11-16 10:00"})
+		if want := time.Date(2026, 12, 1, 23, 59, 59, 0, deadlines.Location); d.DueAt == nil || !d.DueAt.Equal(want) {
+			t.Fatalf("due %v, want %v", d.DueAt, want)
 		}
-		checkMarks(t, db, map[uint64]bool{d.ID: true})
-		ctx := context.Background()
-		officer := workflow.Actor{Role: workflow.RoleOfficer, Name: "officer"}
-		d, _, err := workflowtest.Apply(t, f.eng, ctx, db, d.ID, 0, "request_supplement", officer, at(t, "2026-12-02 09:00"),
-			workflow.Input{Comment: "Thiếu bản vẽ"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkMarks(t, db, map[uint64]bool{d.ID: false})
-		if _, _, err := workflowtest.Apply(t, f.eng, ctx, db, d.ID, 0, "resubmit", officer, at(t, "2026-12-03 09:00"), workflow.Input{}); err != nil {
-			t.Fatal(err)
-		}
-		res, err := f.sweeper().Run(ctx, at(t, "2026-12-03 10:00"))
+		supplementAfterOverdue(t, f, d)
+		res, err := f.sweeper().Run(context.Background(), at(t, "2026-12-03 10:00"))
 		if err != nil || res.MarkedOverdue != 1 {
 			t.Fatalf("sweep after resubmission %s %v, want the mark again", res, err)
 		}
 		checkMarks(t, db, map[uint64]bool{d.ID: true})
 	})
+}
+
+// TestOverdueMarkClearedByRestart: the construction permit (ND 217/2026,
+// 10 working days counted from the complete valid dossier, Art 54(1)(b):
+// supplementation restarts the period) received 16/11/2026 is due 01/12,
+// marked overdue on 02/12, and the request of 02/12 clears the mark;
+// resubmitted on Thu 03/12, it gets a full 10 working days again (4, 7-11,
+// 14-17/12) and is due Thu 17/12: the sweep of 03/12 leaves it unmarked,
+// the sweep of Fri 18/12 marks it anew.
+func TestOverdueMarkClearedByRestart(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		d := f.dossier(t, received, [3]string{"assign", "officer", "2026-11-16 10:00"})
+		d = supplementAfterOverdue(t, f, d)
+		if want := time.Date(2026, 12, 17, 23, 59, 59, 0, deadlines.Location); d.DueAt == nil || !d.DueAt.Equal(want) {
+			t.Fatalf("due after resubmission %v, want %v", d.DueAt, want)
+		}
+		res, err := f.sweeper().Run(context.Background(), at(t, "2026-12-03 10:00"))
+		if err != nil || res.MarkedOverdue != 0 || res.Overdue != 0 {
+			t.Fatalf("sweep after resubmission %s %v, want no mark: the period restarted", res, err)
+		}
+		checkMarks(t, db, map[uint64]bool{d.ID: false})
+		res, err = f.sweeper().Run(context.Background(), at(t, "2026-12-18 08:00"))
+		if err != nil || res.MarkedOverdue != 1 {
+			t.Fatalf("sweep past the new appointment %s %v, want the mark again", res, err)
+		}
+		checkMarks(t, db, map[uint64]bool{d.ID: true})
+	})
+}
+
+// supplementAfterOverdue sweeps on 02/12/2026 08:00 (the dossier, due 01/12,
+// is marked overdue), requests a supplement at 09:00 (the mark is cleared
+// in the transition) and resubmits on 03/12 09:00; it returns the dossier.
+func supplementAfterOverdue(t *testing.T, f *fixture, d *models.Dossier) *models.Dossier {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.sweeper().Run(ctx, at(t, "2026-12-02 08:00")); err != nil {
+		t.Fatal(err)
+	}
+	checkMarks(t, f.db, map[uint64]bool{d.ID: true})
+	officer := workflow.Actor{Role: workflow.RoleOfficer, Name: "officer"}
+	d, _, err := workflowtest.Apply(t, f.eng, ctx, f.db, d.ID, 0, "request_supplement", officer, at(t, "2026-12-02 09:00"),
+		workflow.Input{Comment: "Thiếu bản vẽ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMarks(t, f.db, map[uint64]bool{d.ID: false})
+	d, _, err = workflowtest.Apply(t, f.eng, ctx, f.db, d.ID, 0, "resubmit", officer, at(t, "2026-12-03 09:00"), workflow.Input{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // TestDigestOncePerDay: the 07:30 digest goes to each active officer and

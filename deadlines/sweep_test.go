@@ -38,14 +38,21 @@ func newFixture(t testing.TB, db *gorm.DB) *fixture {
 // 08:30 and applies each "event@role@time" in turn.
 func (f *fixture) dossier(t testing.TB, steps ...[3]string) *models.Dossier {
 	t.Helper()
+	return f.dossierOf(t, "construction-permit", "new", steps...)
+}
+
+// dossierOf submits a dossier of the procedure and variant at the desk on
+// Mon 16/11/2026 08:30 and applies each "event@role@time" in turn.
+func (f *fixture) dossierOf(t testing.TB, procedure, variant string, steps ...[3]string) *models.Dossier {
+	t.Helper()
 	ctx := context.Background()
 	when := at(t, "2026-11-16 08:30")
 	var d *models.Dossier
 	err := models.InTx(ctx, f.db, func(tx *gorm.DB) error {
 		var err error
-		d, err = f.eng.Submit(ctx, tx, workflow.SubmitInput{BoardID: f.board, Procedure: "construction-permit",
-			Variant: "new", Channel: models.ChannelDirect, ApplicantName: "Công ty TNHH Thử Nghiệm",
-			Attachments: f.documents(t, when)}, workflow.Actor{Role: workflow.RoleOfficer, Name: "officer"}, when)
+		d, err = f.eng.Submit(ctx, tx, workflow.SubmitInput{BoardID: f.board, Procedure: procedure,
+			Variant: variant, Channel: models.ChannelDirect, ApplicantName: "Công ty TNHH Thử Nghiệm",
+			Attachments: f.documents(t, procedure, variant, when)}, workflow.Actor{Role: workflow.RoleOfficer, Name: "officer"}, when)
 		return err
 	})
 	if err != nil {
@@ -62,10 +69,10 @@ func (f *fixture) dossier(t testing.TB, steps ...[3]string) *models.Dossier {
 	return d
 }
 
-// documents attaches every document the construction permit requires.
-func (f *fixture) documents(t testing.TB, when time.Time) []workflow.AttachmentInput {
+// documents attaches every document the procedure's variant requires.
+func (f *fixture) documents(t testing.TB, procedure, variant string, when time.Time) []workflow.AttachmentInput {
 	t.Helper()
-	p, err := f.eng.Catalogue().Procedure("construction-permit")
+	p, err := f.eng.Catalogue().Procedure(procedure)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +81,7 @@ func (f *fixture) documents(t testing.TB, when time.Time) []workflow.AttachmentI
 		t.Fatal(err)
 	}
 	var out []workflow.AttachmentInput
-	for _, c := range v.RequiredDocuments("new") {
+	for _, c := range v.RequiredDocuments(variant) {
 		out = append(out, workflow.AttachmentInput{DocumentCode: c, FileName: c + ".pdf", ContentType: "application/pdf", Size: 1024})
 	}
 	return out

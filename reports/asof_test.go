@@ -14,7 +14,7 @@ import (
 	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
-// TestBieu06RestartAfterEnd: a feasibility appraisal (group C, 20 calendar
+// TestBieu06RestartAfterEnd: a feasibility appraisal (group C, 15 calendar
 // days, the period restarts on a complete supplement) is overdue at the end
 // of October 2024. In November it is asked to supplement and the supplement
 // restarts its period: its dossier row now holds a November appointment,

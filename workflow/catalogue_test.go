@@ -77,7 +77,11 @@ func TestCatalogueVersionAt(t *testing.T) {
 		{"union-registration", "2026-07-01", "service-standard-2021"},
 		{"investment-certificate", "2021-03-15", "ld2020-nd31-2021"},
 		{"investment-certificate", "2026-02-28", "ld2020-nd31-2021"},
-		{"investment-certificate", "2026-03-01", "ld143-2025-nd96-2026"},
+		// 01/03-30/03/2026: Luật Đầu tư 143/2025 in force, ND 31/2021 ceased,
+		// ND 96/2026 not yet (in force on signature, 31/03/2026, Art 111(1)).
+		{"investment-certificate", "2026-03-01", "ld143-interim-2026"},
+		{"investment-certificate", "2026-03-30", "ld143-interim-2026"},
+		{"investment-certificate", "2026-03-31", "ld143-2025-nd96-2026"},
 	}
 	cat := shipped(t)
 	for _, tc := range cases {
@@ -145,14 +149,18 @@ func TestCatalogueRules(t *testing.T) {
 		rule                   deadlines.SupplementRule
 		limit                  *deadlines.Period
 	}{
-		{"construction-permit", "nd217-2026", "new", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "nd217-2026", "adjustment", deadlines.Period{Days: 9, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "nd217-2026", "extension", deadlines.Period{Days: 5, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "nd217-2026", "house_new", deadlines.Period{Days: 7, Unit: wd}, deadlines.RulePause, nil},
-		{"construction-permit", "luat62-2021", "new", deadlines.Period{Days: 20, Unit: cd}, deadlines.RulePause, &deadlines.Period{Days: 10, Unit: cd}},
-		{"construction-permit", "nd175-2024", "house_new", deadlines.Period{Days: 15, Unit: cd}, deadlines.RulePause, &deadlines.Period{Days: 10, Unit: cd}},
-		{"feasibility-appraisal", "luat62-nd15-2021", "group_a", deadlines.Period{Days: 40, Unit: cd}, deadlines.RuleRestart, nil},
-		{"feasibility-appraisal", "nd175-2024", "group_c", deadlines.Period{Days: 20, Unit: cd}, deadlines.RuleRestart, nil},
+		// Permit periods count from the complete valid dossier (Luật XD 2014
+		// Art 102(1)(e), ND 61/2018 Art 19(4); ND 217/2026 Art 54(1)(b)): restart.
+		{"construction-permit", "nd217-2026", "new", deadlines.Period{Days: 10, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "nd217-2026", "adjustment", deadlines.Period{Days: 9, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "nd217-2026", "extension", deadlines.Period{Days: 5, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "nd217-2026", "house_new", deadlines.Period{Days: 7, Unit: wd}, deadlines.RuleRestart, nil},
+		{"construction-permit", "luat62-2021", "new", deadlines.Period{Days: 20, Unit: cd}, deadlines.RuleRestart, &deadlines.Period{Days: 10, Unit: cd}},
+		{"construction-permit", "nd175-2024", "house_new", deadlines.Period{Days: 15, Unit: cd}, deadlines.RuleRestart, &deadlines.Period{Days: 10, Unit: cd}},
+		// The board appraises as the specialised construction agency: its
+		// share of Art 59(2)(b)-(d), 35 / 25 / 15 days, not the 40 / 30 / 20 total.
+		{"feasibility-appraisal", "luat62-nd15-2021", "group_a", deadlines.Period{Days: 35, Unit: cd}, deadlines.RuleRestart, nil},
+		{"feasibility-appraisal", "nd175-2024", "group_c", deadlines.Period{Days: 15, Unit: cd}, deadlines.RuleRestart, nil},
 		{"feasibility-appraisal", "nd217-2026", "group_a", deadlines.Period{Days: 25, Unit: wd}, deadlines.RuleRestart, &deadlines.Period{Days: 25, Unit: wd}},
 		{"feasibility-appraisal", "nd217-2026", "group_c_no_grade1", deadlines.Period{Days: 12, Unit: wd}, deadlines.RuleRestart, &deadlines.Period{Days: 12, Unit: wd}},
 		{"feasibility-appraisal", "nd217-2026", "national_important", deadlines.Period{Days: 60, Unit: cd}, deadlines.RuleRestart, &deadlines.Period{Days: 60, Unit: cd}},
@@ -161,6 +169,9 @@ func TestCatalogueRules(t *testing.T) {
 		{"union-registration", "service-standard-2021", "standard", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld2020-nd31-2021", "issue_after_policy", deadlines.Period{Days: 5, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld2020-nd31-2021", "issue_without_policy", deadlines.Period{Days: 15, Unit: cd}, deadlines.RulePause, nil},
+		// ND 31/2021's 15 days are the investor's: the board's 3 working days are a service standard.
+		{"investment-certificate", "ld2020-nd31-2021", "terminate", deadlines.Period{Days: 3, Unit: wd}, deadlines.RulePause, nil},
+		{"investment-certificate", "ld143-interim-2026", "issue_without_policy", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld143-2025-nd96-2026", "issue_without_policy", deadlines.Period{Days: 10, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld143-2025-nd96-2026", "adjust_update", deadlines.Period{Days: 3, Unit: wd}, deadlines.RulePause, nil},
 		{"investment-certificate", "ld143-2025-nd96-2026", "adjust_other", deadlines.Period{Days: 7, Unit: wd}, deadlines.RulePause, nil},
@@ -228,7 +239,13 @@ func TestCatalogueStepPeriod(t *testing.T) {
 		{"construction-permit", "nd217-2026", "extension", "consulting", deadlines.Period{}, false},
 		{"construction-permit", "nd217-2026", "extension", StateSupplementRequested, deadlines.Period{Days: 1, Unit: deadlines.WorkingDays}, true},
 		{"construction-permit", "nd217-2026", "new", StateReceived, deadlines.Period{}, false},
-		{"construction-permit", "luat62-2021", "house_new", "consulting", deadlines.Period{Days: 7, Unit: deadlines.CalendarDays}, true},
+		// Art 102(1)(đ): 12 days for individual houses too.
+		{"construction-permit", "luat62-2021", "house_new", "consulting", deadlines.Period{Days: 12, Unit: deadlines.CalendarDays}, true},
+		{"construction-permit", "luat62-2021", "house_new", StateInReview, deadlines.Period{Days: 1, Unit: deadlines.CalendarDays}, true},
+		{"construction-permit", "luat62-2021", "house_new", "site_inspection", deadlines.Period{}, false},
+		// ND 217/2026 Art 54(3)(a): 2 working days to review an extension.
+		{"construction-permit", "nd217-2026", "extension", StateInReview, deadlines.Period{Days: 2, Unit: deadlines.WorkingDays}, true},
+		{"construction-permit", "nd217-2026", "reissue", StatePendingDecision, deadlines.Period{Days: 3, Unit: deadlines.WorkingDays}, true},
 		{"feasibility-appraisal", "nd217-2026", "group_c_no_grade1", StateInReview, deadlines.Period{Days: 3, Unit: deadlines.WorkingDays}, true},
 		{"feasibility-appraisal", "nd217-2026", "national_important", StateSupplementRequested, deadlines.Period{Days: 20, Unit: deadlines.WorkingDays}, true},
 		{"feasibility-appraisal", "nd217-2026", "national_important", StateReceived, deadlines.Period{Days: 5, Unit: deadlines.CalendarDays}, true},
@@ -489,5 +506,36 @@ func TestCatalogueDateYAML(t *testing.T) {
 	var back Date
 	if string(b) != `"2026-07-01"` || back.UnmarshalJSON(b) != nil || !back.Equal(d.Time) {
 		t.Errorf("JSON round trip: %s -> %v", b, back)
+	}
+}
+
+// TestCatalogueFees: every version publishes its fee, flagged for
+// verification; no national text read fixes a single amount, so none ships
+// (provincial resolutions, a share of the investment, or no fee).
+func TestCatalogueFees(t *testing.T) {
+	cases := []struct {
+		proc, version, cites string
+		serviceStandard      bool
+	}{
+		{"construction-permit", "luat62-2021", "Luật Phí và lệ phí 97/2015/QH13, Điều 21 khoản 1", false},
+		{"construction-permit", "nd217-2026", "Thông tư 85/2019/TT-BTC", false},
+		{"feasibility-appraisal", "luat62-nd15-2021", "Thông tư 209/2016/TT-BTC", false},
+		{"feasibility-appraisal", "nd175-2024", "Thông tư 28/2023/TT-BTC, Điều 4", false},
+		{"feasibility-appraisal", "nd217-2026", "Thông tư 28/2023/TT-BTC, Điều 4", false},
+		{"environmental-licence", "luat146-2026", "Thông tư 106/2021/TT-BTC", false},
+		{"investment-certificate", "ld143-2025-nd96-2026", "Không tìm thấy văn bản quy định phí, lệ phí", false},
+		{"union-registration", "service-standard-2021", "Tiêu chuẩn phục vụ", true},
+	}
+	cat := shipped(t)
+	for _, tc := range cases {
+		f := version(t, cat, tc.proc, tc.version).Fee
+		if f == nil {
+			t.Errorf("%s/%s: no fee", tc.proc, tc.version)
+			continue
+		}
+		if f.Amount != nil || !f.Verify || f.ServiceStandard != tc.serviceStandard || !strings.Contains(f.Citation, tc.cites) {
+			t.Errorf("%s/%s: fee %+v, want no amount, verify, service_standard %t, citing %q",
+				tc.proc, tc.version, *f, tc.serviceStandard, tc.cites)
+		}
 	}
 }

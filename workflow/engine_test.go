@@ -111,23 +111,26 @@ func extension(t testing.TB, newDue string) workflow.Input {
 // are holidays).
 func lifecycles(t testing.TB) []lifecycle {
 	return []lifecycle{{
-		// ND 217/2026: 10 working days, supplementation pauses the clock.
+		// ND 217/2026: 10 working days counted from the complete valid
+		// dossier (Art 54(1)(b)): supplementation restarts the period.
 		procedure: "construction-permit", variant: "new", version: "nd217-2026", submitAt: "2026-11-16 08:30",
 		steps: []step{
 			{event: "receive", role: "officer", at: "2026-11-16 09:00", wantDue: "2026-12-01", state: "received"},
 			{event: "assign", role: "officer", at: "2026-11-16 10:00", wantDue: "2026-12-01", state: "in_review"},
-			// 6 working days remain (23, 25, 26, 27, 30/11, 1/12).
 			{event: "request_supplement", role: "officer", at: "2026-11-20 10:00", in: comment("Thiếu bản vẽ mặt bằng"), state: "supplement_requested"},
-			// After the 15:00 cut-off: starts Fri 27/11; 6 working days → Mon 7/12.
-			{event: "resubmit", role: "investor", at: "2026-11-26 16:00", wantDue: "2026-12-07", state: "in_review"},
-			{event: "request_supplement", role: "officer", at: "2026-11-27 09:00", in: comment("again"), wantErr: "supplement_cap", wantDue: "2026-12-07", state: "in_review"},
-			{event: "extend", role: "officer", at: "2026-12-02 10:00", in: extension(t, "2026-12-11"), wantDue: "2026-12-11", state: "in_review"},
-			{event: "extend", role: "officer", at: "2026-12-03 10:00", in: extension(t, "2026-12-14"), wantErr: "extension_limit", wantDue: "2026-12-11", state: "in_review"},
-			{event: "propose", role: "officer", at: "2026-12-09 09:00", wantDue: "2026-12-11", state: "pending_decision"},
+			// After the 15:00 cut-off: starts Fri 27/11; a full 10 working days
+			// again (30/11, 1-4/12, 7-11/12) → Fri 11/12.
+			{event: "resubmit", role: "investor", at: "2026-11-26 16:00", wantDue: "2026-12-11", state: "in_review"},
+			{event: "request_supplement", role: "officer", at: "2026-11-27 09:00", in: comment("again"), wantErr: "supplement_cap", wantDue: "2026-12-11", state: "in_review"},
+			{event: "extend", role: "officer", at: "2026-12-08 10:00", in: extension(t, "2026-12-17"), wantDue: "2026-12-17", state: "in_review"},
+			{event: "extend", role: "officer", at: "2026-12-09 10:00", in: extension(t, "2026-12-18"), wantErr: "extension_limit", wantDue: "2026-12-17", state: "in_review"},
+			{event: "propose", role: "officer", at: "2026-12-15 09:00", wantDue: "2026-12-17", state: "pending_decision"},
 		},
-		early: "2026-12-10 10:00", onTime: "2026-12-11 16:59", late: "2026-12-14 08:00",
+		early: "2026-12-16 10:00", onTime: "2026-12-17 16:59", late: "2026-12-18 08:00",
 	}, {
-		// ND 217/2026 group C: 15 working days, restart on the complete dossier, one request only.
+		// ND 217/2026 group C: 15 working days, restart on the complete dossier;
+		// two requests (Art 36(3)(a) at the completeness check, 36(4) the one
+		// pause of the appraisal), a third is refused.
 		procedure: "feasibility-appraisal", variant: "group_c", version: "nd217-2026", submitAt: "2026-11-02 14:50",
 		steps: []step{
 			{event: "receive", role: "officer", at: "2026-11-02 14:59", wantDue: "2026-11-23", state: "received"},
@@ -135,13 +138,17 @@ func lifecycles(t testing.TB) []lifecycle {
 			{event: "request_supplement", role: "officer", at: "2026-11-04 10:00", in: comment("Thiếu hồ sơ khảo sát"), state: "supplement_requested"},
 			// Full 15 working days again from Mon 9/11, skipping 24/11 → Tue 1/12.
 			{event: "resubmit", role: "officer", at: "2026-11-09 09:00", wantDue: "2026-12-01", state: "in_review"},
-			{event: "request_supplement", role: "officer", at: "2026-11-10 09:00", in: comment("again"), wantErr: "supplement_cap", wantDue: "2026-12-01", state: "in_review"},
-			// No longer than the original period: 15 working days after 1/12 is 22/12.
-			{event: "extend", role: "officer", at: "2026-11-26 10:00", in: extension(t, "2026-12-23"), wantErr: "extension_too_long", wantDue: "2026-12-01", state: "in_review"},
-			{event: "extend", role: "officer", at: "2026-11-26 10:00", in: extension(t, "2026-12-15"), wantDue: "2026-12-15", state: "in_review"},
-			{event: "propose", role: "officer", at: "2026-12-10 09:00", wantDue: "2026-12-15", state: "pending_decision"},
+			// The appraisal's single pause (Art 36(4)): the second request is allowed.
+			{event: "request_supplement", role: "officer", at: "2026-11-10 09:00", in: comment("Sai sót trong thuyết minh thiết kế cơ sở"), state: "supplement_requested"},
+			// Full 15 working days again from Mon 16/11: 17-20, 23, (24 holiday), 25-27, 30/11, 1-4, 7, 8/12 → Tue 8/12.
+			{event: "resubmit", role: "officer", at: "2026-11-16 09:00", wantDue: "2026-12-08", state: "in_review"},
+			{event: "request_supplement", role: "officer", at: "2026-11-17 09:00", in: comment("again"), wantErr: "supplement_cap", wantDue: "2026-12-08", state: "in_review"},
+			// No longer than the original period: 15 working days after 8/12 is 29/12.
+			{event: "extend", role: "officer", at: "2026-12-03 10:00", in: extension(t, "2026-12-30"), wantErr: "extension_too_long", wantDue: "2026-12-08", state: "in_review"},
+			{event: "extend", role: "officer", at: "2026-12-03 10:00", in: extension(t, "2026-12-22"), wantDue: "2026-12-22", state: "in_review"},
+			{event: "propose", role: "officer", at: "2026-12-17 09:00", wantDue: "2026-12-22", state: "pending_decision"},
 		},
-		early: "2026-12-14 10:00", onTime: "2026-12-15 10:00", late: "2026-12-16 10:00",
+		early: "2026-12-21 10:00", onTime: "2026-12-22 10:00", late: "2026-12-23 10:00",
 	}, {
 		// 30 calendar days, recount from the complete dossier.
 		procedure: "environmental-licence", variant: "provincial", version: "luat146-2026", submitAt: "2026-11-06 09:00",
