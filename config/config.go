@@ -6,6 +6,7 @@
 package config
 
 import (
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/netip"
@@ -42,6 +43,12 @@ type Config struct {
 	OutboxInterval time.Duration
 	// SMTP is the mail relay; Host "" means SMTP is off.
 	SMTP SMTP
+	// SecureCookies marks the web pages' cookies Secure and turns HSTS on:
+	// by default, when PublicURL is https.
+	SecureCookies bool
+	// SessionKey authenticates the web pages' CSRF cookie: 32 bytes, the
+	// same on every instance; nil draws a random key at each start.
+	SessionKey []byte
 }
 
 // SMTP is the mail relay configuration.
@@ -126,6 +133,10 @@ var variables = []variable{
 	text("MOTCUA_SMTP_FROM", "", "the sender, e.g. Một cửa BQL <motcua@bql.gov.vn>", func(c *Config) *string { return &c.SMTP.From }),
 	{name: "MOTCUA_SMTP_TLS", def: DefaultSMTPTLS, help: "starttls, opportunistic, tls or none",
 		set: setSMTPTLS, get: func(c *Config) string { return c.SMTP.TLS }},
+	{name: "MOTCUA_SECURE_COOKIES", help: "true behind TLS: Secure cookies and HSTS; default true when MOTCUA_PUBLIC_URL is https",
+		set: setSecureCookies, get: func(c *Config) string { return strconv.FormatBool(c.SecureCookies) }},
+	secret(variable{name: "MOTCUA_SESSION_KEY", help: "64 hex digits authenticating the web forms' CSRF cookie, the same on every instance; unset: random at each start",
+		set: setSessionKey, get: func(c *Config) string { return hex.EncodeToString(c.SessionKey) }}),
 }
 
 // secret marks a variable as secret: Print masks it.
@@ -157,6 +168,9 @@ func Load(environ []string) (Config, error) {
 	}
 	if c.PublicURL == "" {
 		c.PublicURL = defaultPublicURL(c.Addr)
+	}
+	if strings.TrimSpace(env["MOTCUA_SECURE_COOKIES"]) == "" {
+		c.SecureCookies = strings.HasPrefix(c.PublicURL, "https://")
 	}
 	if len(faults) > 0 {
 		return c, fmt.Errorf("config: %s", strings.Join(faults, "; "))
@@ -282,6 +296,30 @@ func setSMTPPort(c *Config, v string) error {
 		return fmt.Errorf("MOTCUA_SMTP_PORT: %q is not a port number", v)
 	}
 	c.SMTP.Port = port
+	return nil
+}
+
+func setSecureCookies(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("MOTCUA_SECURE_COOKIES: %q is not true or false", v)
+	}
+	c.SecureCookies = b
+	return nil
+}
+
+func setSessionKey(c *Config, v string) error {
+	if v == "" {
+		return nil
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) != 32 {
+		return fmt.Errorf("MOTCUA_SESSION_KEY: not 64 hexadecimal digits (32 bytes); make one with: openssl rand -hex 32")
+	}
+	c.SessionKey = key
 	return nil
 }
 

@@ -70,3 +70,32 @@ func TestMaskURL(t *testing.T) {
 		}
 	}
 }
+
+func TestSecureCookiesAndSessionKey(t *testing.T) {
+	c, err := Load([]string{"MOTCUA_PUBLIC_URL=https://motcua.bql.gov.vn"})
+	if err != nil || !c.SecureCookies || c.SessionKey != nil {
+		t.Fatalf("https public URL: secure %v key %v err %v, want secure cookies and no key", c.SecureCookies, c.SessionKey, err)
+	}
+	c, err = Load([]string{"MOTCUA_PUBLIC_URL=https://motcua.bql.gov.vn", "MOTCUA_SECURE_COOKIES=false"})
+	if err != nil || c.SecureCookies {
+		t.Fatalf("explicit false: secure %v err %v", c.SecureCookies, err)
+	}
+	if c := Default(); c.SecureCookies {
+		t.Fatal("plain http by default: cookies must not be Secure, or the browser drops them")
+	}
+	key := strings.Repeat("ab", 32)
+	c, err = Load([]string{"MOTCUA_SESSION_KEY=" + key})
+	if err != nil || len(c.SessionKey) != 32 {
+		t.Fatalf("key: %v %v", c.SessionKey, err)
+	}
+	var out strings.Builder
+	c.Print(&out)
+	if strings.Contains(out.String(), key) || !strings.Contains(out.String(), "MOTCUA_SESSION_KEY       ****") {
+		t.Fatalf("the session key is not masked:\n%s", out.String())
+	}
+	for _, bad := range []string{"MOTCUA_SESSION_KEY=abcd", "MOTCUA_SESSION_KEY=" + strings.Repeat("zz", 32), "MOTCUA_SECURE_COOKIES=maybe"} {
+		if _, err := Load([]string{bad}); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
@@ -33,6 +35,37 @@ type DossierView struct {
 	// Contacts says whether the applicant's contacts (tax code, email,
 	// phone) are for this viewer: staff of the board and the investor.
 	Contacts bool
+	// Urgency is how near the appointment is, at the service's now.
+	Urgency Urgency
+}
+
+// Urgency is how near a dossier's appointment is: the pages mark it by
+// colour and by words, the inbox sorts by it.
+type Urgency string
+
+// The urgencies. Due soon is the dashboard's and the alerts' window:
+// DueSoonDays working days ahead, to the end of that day.
+const (
+	UrgencyNone    Urgency = ""         // finished, or not yet given an appointment
+	UrgencyOnTrack Urgency = "on_track" // the appointment is further than the window
+	UrgencyDueSoon Urgency = "due_soon" // within DueSoonDays working days
+	UrgencyOverdue Urgency = "overdue"  // past the appointment
+	UrgencyPaused  Urgency = "paused"   // the clock waits for the applicant
+)
+
+// urgency is d's urgency at now, soon being the end of the due-soon window.
+func urgency(d *models.Dossier, now, soon time.Time) Urgency {
+	switch {
+	case d.FinishedAt != nil || d.DueAt == nil:
+		return UrgencyNone
+	case d.ClockState == string(deadlines.ClockPaused):
+		return UrgencyPaused
+	case now.After(*d.DueAt):
+		return UrgencyOverdue
+	case !d.DueAt.After(soon):
+		return UrgencyDueSoon
+	}
+	return UrgencyOnTrack
 }
 
 // UserRef names a user.
@@ -98,9 +131,12 @@ func (s *Service) views(ctx context.Context, p *Principal, ds []models.Dossier) 
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
+	soon := deadlines.EndOfDay(s.eng.Calendar().AddWorkingDays(now, DueSoonDays))
 	out := make([]DossierView, len(ds))
 	for i := range ds {
 		out[i] = s.view(p, &ds[i], ref)
+		out[i].Urgency = urgency(&ds[i], now, soon)
 	}
 	return out, nil
 }

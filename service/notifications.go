@@ -94,3 +94,12 @@ func (s *Service) ReadNotification(ctx context.Context, p *Principal, id uint64)
 	v, err := s.renderNotification(ctx, n)
 	return &v, err
 }
+
+// UnreadNotifications is how many of the principal's in-app notifications
+// are unread (the count beside the menu entry).
+func (s *Service) UnreadNotifications(ctx context.Context, p *Principal) (int64, error) {
+	if p == nil {
+		return 0, errUnauthenticated()
+	}
+	return models.UnreadNotifications(ctx, s.db, p.UserID())
+}

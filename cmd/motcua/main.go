@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/motcua/motcua/handlers"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/web"
 	"github.com/motcua/motcua/workflow"
 )
 
@@ -192,7 +194,11 @@ func serve(cfg config.Config, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer stopOutbox()
-	srv := &http.Server{Addr: cfg.Addr, Handler: newServer(cfg, db, eng, log), ReadHeaderTimeout: 10 * time.Second}
+	handler, err := newServer(cfg, db, eng, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.Addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "motcua đang chạy / serving at %s (Ctrl+C để dừng / to stop)\n", cfg.PublicURL)
 	return listen(srv, log)
 }
@@ -203,10 +209,33 @@ func newService(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.
 		TokenTTL: cfg.TokenTTL})
 }
 
-// newServer builds the HTTP server's handler: the JSON API on the service.
-func newServer(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) http.Handler {
-	return handlers.New(handlers.Deps{Service: newService(cfg, db, eng, log), Log: log,
-		IPExtractor: ipExtractor(cfg.TrustedProxies)})
+// newServer builds the HTTP server's handler: the JSON API under /api/v1
+// and the web pages everywhere else, side by side on one service, with
+// the security headers on every response. An error Echo meets before any
+// handler (no such route) is JSON under /api/ and /healthz, an HTML page
+// elsewhere.
+func newServer(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (http.Handler, error) {
+	svc := newService(cfg, db, eng, log)
+	e := handlers.New(handlers.Deps{Service: svc, Log: log, IPExtractor: ipExtractor(cfg.TrustedProxies)})
+	e.Use(web.SecurityHeaders(cfg.SecureCookies))
+	pageErrors, err := web.Mount(e, web.Deps{Service: svc, Log: log, SecureCookies: cfg.SecureCookies, Key: cfg.SessionKey})
+	if err != nil {
+		return nil, err
+	}
+	apiErrors := e.HTTPErrorHandler
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if isAPIPath(c.Request().URL.Path) {
+			apiErrors(err, c)
+			return
+		}
+		pageErrors(err, c)
+	}
+	return e, nil
+}
+
+// isAPIPath reports whether path belongs to the JSON API (its errors are JSON).
+func isAPIPath(path string) bool {
+	return path == "/api" || strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz"
 }
 
 // ipExtractor trusts X-Forwarded-For from the configured proxies only.
