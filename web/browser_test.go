@@ -1,0 +1,293 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/models"
+	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/web/browsertest"
+	"github.com/motcua/motcua/web/webtest"
+)
+
+// A mainPage is one page of the browser checks and of `make screenshots`:
+// every main page of the site is a line of mainPages.
+type mainPage struct {
+	// path is the page's address, unless setup gives one.
+	path string
+	// name names the screenshots: <name>-<vi|en>-<desktop|phone>.png.
+	name string
+	// user signs in first (a webtest user: investor, hbi.officer, ...); ""
+	// for a visitor.
+	user string
+	// setup, when set, makes what the page shows on the site, before the
+	// tab opens; a path it returns replaces path.
+	setup func(t testing.TB, s *webtest.Site) string
+	// status is the page's HTTP status; 0 is 200.
+	status int
+}
+
+// mainPages are the pages every browser check goes through, in both
+// languages, on a desktop and on a phone.
+var mainPages = []mainPage{
+	{path: "/", name: "home"},
+	{path: "/procedures", name: "procedures"},
+	{path: "/procedures/construction-permit", name: "procedure"},
+	{path: "/track", name: "track"},
+	{name: "track-result", setup: trackedDossier},
+	{path: "/login", name: "login"},
+	{path: "/signup", name: "signup"},
+	{path: "/forgot-password", name: "forgot-password"},
+	{path: "/no-such-page", name: "not-found", status: http.StatusNotFound},
+	{path: "/account", name: "account", user: "investor"},
+	{path: "/notifications", name: "notifications", user: "investor", setup: filedDossier},
+}
+
+// filed is a dossier filed through the service, with its tracking link.
+type filed struct {
+	View *service.DossierView
+	// Link is the tracking page's path and query, as the receipt's QR code
+	// holds it.
+	Link string
+}
+
+// fileDossier files a construction permit for the investor with HBI
+// under applicant's name.
+func fileDossier(t testing.TB, s *webtest.Site, applicant string) filed {
+	t.Helper()
+	v := s.File(t, "investor", "HBI", "construction-permit", "new", applicant)
+	d, err := models.GetDossierByCode(context.Background(), s.DB, v.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(s.Svc.TrackingURL(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filed{View: v, Link: u.RequestURI()}
+}
+
+// trackedDossier is the tracking page of a filed dossier.
+func trackedDossier(t testing.TB, s *webtest.Site) string {
+	return fileDossier(t, s, "Công ty TNHH Điện tử Hòa Bình").Link
+}
+
+// filedDossier files a dossier for the investor, so that the pages have
+// something to show.
+func filedDossier(t testing.TB, s *webtest.Site) string {
+	fileDossier(t, s, "Công ty Cổ phần Cơ khí Lương Sơn")
+	return ""
+}
+
+// signIn signs username in through the sign-in form, in Vietnamese.
+func signIn(t *testing.T, tab *browsertest.Tab, username string) {
+	t.Helper()
+	tab.Go("/lang/vi?next=/login")
+	tab.FillLabel("Tên đăng nhập hoặc email", username)
+	tab.FillLabel("Mật khẩu", webtest.Password)
+	if st := tab.Click("Đăng nhập"); st >= 500 || strings.HasPrefix(tab.Path(), "/login") || tab.Cookie("motcua_session") == "" {
+		t.Fatalf("sign in %s: %d at %s", username, st, tab.Path())
+	}
+	tab.ConsoleErrors() // the first page of a role may not be built yet
+}
+
+// missingMessage is how a page shows a message id it found no text for.
+var missingMessage = regexp.MustCompile(`\[[a-z0-9_]+(\.[a-z0-9_]+)+\]`)
+
+// widthName names a viewport width in the screenshots' names.
+func widthName(w int) string {
+	if w < 768 {
+		return "phone"
+	}
+	return "desktop"
+}
+
+// TestBrowserPages: every main page, in Vietnamese and in English, on a
+// 1280-px desktop and a 375-px phone, loads with its status in its
+// language and every message in it, has no serious or critical axe-core
+// violation, does not scroll
+// sideways, shows the keyboard focus on everything the Tab key reaches,
+// and writes nothing to the console (a script error, a style or script
+// the Content-Security-Policy refused). With MOTCUA_SCREENSHOTS set
+// (`make screenshots`) it also writes each page's picture there.
+func TestBrowserPages(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	s := webtest.New(t, modelstest.SQLite(t))
+	shots := browsertest.ScreenshotDir()
+	for _, pg := range mainPages {
+		t.Run(pg.name, func(t *testing.T) {
+			t.Parallel()
+			path := pg.path
+			if pg.setup != nil {
+				if p := pg.setup(t, s); p != "" {
+					path = p
+				}
+			}
+			want := pg.status
+			if want == 0 {
+				want = http.StatusOK
+			}
+			tab := b.Tab(t, s.URL)
+			if pg.user != "" {
+				signIn(t, tab, pg.user)
+			}
+			for _, lang := range []string{"vi", "en"} {
+				for _, width := range []int{browsertest.Desktop, browsertest.Phone} {
+					tab.SetViewport(width)
+					if st := tab.Go("/lang/" + lang + "?next=" + url.QueryEscape(path)); st != want || tab.Lang() != lang {
+						t.Fatalf("%s (%s, %d px): status %d, lang %q", path, lang, width, st, tab.Lang())
+					}
+					if m := missingMessage.FindString(tab.Text("body")); m != "" {
+						t.Errorf("%s (%s): a message is missing: %s", path, lang, m)
+					}
+					tab.NoHorizontalScroll()
+					tab.FocusVisible()
+					tab.Axe()
+					for _, e := range tab.ConsoleErrors() {
+						// a page answering its own error status is logged; so is
+						// the favicon the site does not have
+						if !strings.Contains(e, fmt.Sprintf("status of %d", want)) && !strings.HasSuffix(e, "/favicon.ico)") {
+							t.Errorf("%s (%s, %d px): console: %s", path, lang, width, e)
+						}
+					}
+					if shots != "" {
+						tab.Screenshot(filepath.Join(shots, pg.name+"-"+lang+"-"+widthName(width)+".png"))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestBrowserTrackingLink: the link of a receipt's QR code, opened in a
+// browser that never signed in, shows the dossier and its state at once.
+func TestBrowserTrackingLink(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	s := webtest.New(t, modelstest.SQLite(t))
+	f := fileDossier(t, s, "Công ty TNHH Thép Kỳ Sơn")
+	view, err := s.Svc.Track(context.Background(), f.View.Code, pinOf(t, f.Link), "10.9.9.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := b.Tab(t, s.URL)
+	if st := tab.Go(f.Link); st != http.StatusOK || tab.Cookie("motcua_session") != "" {
+		t.Fatalf("tracking link: %d, session %q", st, tab.Cookie("motcua_session"))
+	}
+	if h := tab.Text("#h-result"); !strings.Contains(h, f.View.Code) {
+		t.Fatalf("result heading %q, want the code %s", h, f.View.Code)
+	}
+	result := tab.Text("section[aria-labelledby=h-result]")
+	for _, want := range []string{view.State.VI, "Công ty TNHH Thép Kỳ Sơn", view.Procedure.VI} {
+		if want == "" || !strings.Contains(result, want) {
+			t.Fatalf("the tracking page does not show %q:\n%s", want, result)
+		}
+	}
+	// a wrong PIN shows nothing of the dossier
+	wrong := strings.Replace(f.Link, "pin="+pinOf(t, f.Link), "pin=000000", 1)
+	if tab.Go(wrong); tab.Count("#h-result") != 0 || strings.Contains(tab.Text("main"), "Thép Kỳ Sơn") {
+		t.Fatal("a wrong PIN showed the dossier")
+	}
+}
+
+// pinOf is the PIN of a tracking link.
+func pinOf(t *testing.T, link string) string {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("pin")
+}
+
+// TestBrowserFormWithoutCSRFToken: a form sent from the browser after its
+// hidden CSRF field was taken out is refused with the refusal page, and
+// signs nobody in; the same form with its field goes through.
+func TestBrowserFormWithoutCSRFToken(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	s := webtest.New(t, modelstest.SQLite(t))
+	tab := b.Tab(t, s.URL)
+	tab.Go("/login")
+	var removed int
+	tab.Eval(`(function () {
+		var f = document.querySelectorAll("main form[action='/login'] input[name=_csrf]");
+		f.forEach(function (el) { el.remove(); });
+		return f.length;
+	})()`, &removed)
+	if removed != 1 {
+		t.Fatalf("the sign-in form has %d CSRF fields", removed)
+	}
+	tab.FillLabel("Tên đăng nhập hoặc email", "investor")
+	tab.FillLabel("Mật khẩu", webtest.Password)
+	if st := tab.Click("Đăng nhập"); st != http.StatusForbidden || !strings.Contains(tab.Text("main"), "biểu mẫu đã hết hạn") ||
+		tab.Cookie("motcua_session") != "" {
+		t.Fatalf("without its token: %d at %s, session %q:\n%s", st, tab.Path(), tab.Cookie("motcua_session"), tab.Text("main"))
+	}
+	signIn(t, tab, "investor")
+}
+
+// TestBrowserScriptInNameEscaped: an applicant named with a script and
+// an image that runs a script on error is shown on the tracking page as
+// the text it is. The policy is bypassed in this tab so that escaping
+// alone is tested: no dialog opens (browsertest fails the test on one),
+// no element of the name gets into the page, and the name reads literally.
+func TestBrowserScriptInNameEscaped(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	s := webtest.New(t, modelstest.SQLite(t))
+	const name = `<script>alert("xss")</script><img src=x onerror=alert(1)>`
+	f := fileDossier(t, s, name)
+	tab := b.Tab(t, s.URL)
+	tab.BypassCSP()
+	if st := tab.Go(f.Link); st != http.StatusOK {
+		t.Fatalf("tracking page: %d", st)
+	}
+	if n := tab.Count("main script, main img"); n != 0 {
+		t.Fatalf("the name put %d elements into the page", n)
+	}
+	if got := tab.Text("section[aria-labelledby=h-result] dl"); !strings.Contains(got, name) {
+		t.Fatalf("the name does not read literally:\n%s", got)
+	}
+	if d := tab.Dialogs(); len(d) != 0 {
+		t.Fatalf("dialogs opened: %q", d)
+	}
+}
+
+// TestBrowserSignUpAndVerify: an investor signs up in the browser, opens
+// the link the site emailed, verifies the address and signs in with it:
+// the first step of the full scenario, and the way its later steps read a
+// link from the mail (webtest's Site.EmailLink).
+func TestBrowserSignUpAndVerify(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	s := webtest.New(t, modelstest.SQLite(t))
+	tab := b.Tab(t, s.URL)
+	const email = "mai.nguyen@hoabinh-steel.example.vn"
+	tab.Go("/signup")
+	tab.FillLabel("Họ tên hoặc tên doanh nghiệp", "Công ty TNHH Thép Hòa Bình")
+	tab.FillLabel("Email", email)
+	tab.FillLabel("Số điện thoại", "0218 3852 123")
+	tab.FillLabel("Mật khẩu", webtest.Password)
+	tab.FillLabel("Nhập lại mật khẩu", webtest.Password)
+	if st := tab.Click("Đăng ký"); st >= 300 || !strings.Contains(tab.Text("main"), email) {
+		t.Fatalf("sign-up: %d at %s:\n%s", st, tab.Path(), tab.Text("main"))
+	}
+	link := s.EmailLink(t, email)
+	tab.Go(link)
+	if st := tab.Click("Xác minh email"); st != http.StatusOK || !strings.Contains(tab.Text("main"), "Email đã được xác minh") {
+		t.Fatalf("verification: %d at %s:\n%s", st, tab.Path(), tab.Text("main"))
+	}
+	signIn(t, tab, email)
+	if tab.Go("/account"); !strings.Contains(tab.Text("main"), "Công ty TNHH Thép Hòa Bình") {
+		t.Fatalf("the account page does not show the new investor:\n%s", tab.Text("main"))
+	}
+}
