@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"mime"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"testing"
@@ -45,7 +47,8 @@ type tabState struct {
 // Tab opens a tab on the site at base (e.g. "http://127.0.0.1:1234"): Go
 // and Click take paths on it. It closes when t ends. Any JavaScript dialog
 // (alert, confirm, prompt) that opens in it is dismissed and fails t: the
-// pages have none, so one means a script ran that should not have.
+// pages have none, so one means a script ran that should not have. It
+// starts as a 1280-px desktop.
 func (b *Browser) Tab(t testing.TB, base string) *Tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
@@ -66,6 +69,7 @@ func (b *Browser) Tab(t testing.TB, base string) *Tab {
 			t.Errorf("browsertest: JavaScript dialogs opened: %q", d)
 		}
 	})
+	tab.SetViewport(Desktop)
 	return tab
 }
 
@@ -464,4 +468,46 @@ func (tb *Tab) SetCookie(name, value string) {
 		URL: tb.base + "/", Path: "/"}); err != nil {
 		tb.t.Fatalf("browsertest: set cookie %s: %v", name, err)
 	}
+}
+
+// Download follows the link a text or CSS selector names (as Click finds
+// it) the way the browser would, with the tab's cookies, and is the file
+// it gives: its name (from Content-Disposition, else the link's last path
+// segment) and its bytes. A status other than 200 fails the test.
+func (tb *Tab) Download(target string) (name string, body []byte) {
+	tb.t.Helper()
+	sel := tb.mark(jsClickable, target)
+	var res struct {
+		Status      int
+		Disposition string
+		URL         string
+		Body        []byte // base64 in JSON
+	}
+	tb.call(`function (sel) {
+		var el = document.querySelector(sel);
+		var href = el.href || el.getAttribute("formaction") || (el.form && el.form.action);
+		return fetch(href, {credentials: "same-origin"}).then(function (r) {
+			return r.arrayBuffer().then(function (buf) {
+				var bytes = new Uint8Array(buf), bin = "";
+				for (var i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+				return {Status: r.status, Disposition: r.headers.get("Content-Disposition") || "", URL: r.url, Body: btoa(bin)};
+			});
+		});
+	}`, &res, sel)
+	if res.Status != 200 {
+		tb.t.Fatalf("browsertest: download %s from %s: status %d", target, res.URL, res.Status)
+	}
+	return fileName(res.Disposition, res.URL), res.Body
+}
+
+// fileName is the file name a Content-Disposition header gives, else the
+// last segment of the address's path.
+func fileName(disposition, address string) string {
+	if _, params, err := mime.ParseMediaType(disposition); err == nil && params["filename"] != "" {
+		return params["filename"]
+	}
+	if u, err := url.Parse(address); err == nil {
+		return path.Base(u.Path)
+	}
+	return ""
 }
