@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/web/browsertest"
 	"github.com/motcua/motcua/web/webtest"
+	"github.com/motcua/motcua/workflow"
 )
 
 // A mainPage is one page of the browser checks and of `make screenshots`:
@@ -47,7 +48,7 @@ var mainPages = []mainPage{
 	{path: "/forgot-password", name: "forgot-password"},
 	{path: "/no-such-page", name: "not-found", status: http.StatusNotFound},
 	{path: "/account", name: "account", user: "investor"},
-	{path: "/notifications", name: "notifications", user: "investor", setup: filedDossier},
+	{path: "/notifications", name: "notifications", user: "investor", setup: askedToComplete},
 }
 
 // filed is a dossier filed through the service, with its tracking link.
@@ -79,10 +80,17 @@ func trackedDossier(t testing.TB, s *webtest.Site) string {
 	return fileDossier(t, s, "Công ty TNHH Điện tử Hòa Bình").Link
 }
 
-// filedDossier files a dossier for the investor, so that the pages have
-// something to show.
-func filedDossier(t testing.TB, s *webtest.Site) string {
-	fileDossier(t, s, "Công ty Cổ phần Cơ khí Lương Sơn")
+// askedToComplete files a dossier for the investor and has the officer
+// ask for its completion at intake: the investor has a notification.
+func askedToComplete(t testing.TB, s *webtest.Site) string {
+	t.Helper()
+	f := fileDossier(t, s, "Công ty Cổ phần Cơ khí Lương Sơn")
+	_, _, err := s.Svc.Fire(context.Background(), s.Principal(t, "hbi.officer"), f.View.Code, service.EventRequest{
+		Event: "request_completion", Version: f.View.Version, Comment: "Bổ sung bản vẽ thiết kế có chữ ký.",
+		Missing: []workflow.MissingItem{{Document: "design_drawings", Reason: "Bản vẽ chưa có chữ ký của chủ nhiệm thiết kế."}}})
+	if err != nil {
+		t.Fatalf("request completion: %v", err)
+	}
 	return ""
 }
 
