@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-office test-short lint bench check-config clean
+.PHONY: build run test test-office test-short lint bench check-config screenshots clean
 
 ## build: compile the motcua binary into bin/
 build:
@@ -16,8 +16,10 @@ run: build
 	./$(BIN) serve
 
 ## test: lint (gofmt, vet) and the whole suite with the race detector, on SQLite and PostgreSQL, then test-office.
-## A tool this machine lacks (PostgreSQL, LibreOffice) is skipped with one loud line; .ci/run installs them
-## and sets MOTCUA_REQUIRE_* so that nothing is skipped there.
+## The suite includes the browser tests (web/browser_test.go: Debian's Chromium driven by chromedp, axe-core
+## from web/testdata/axe's lockfile, which scripts/preflight installs with npm ci).
+## A tool this machine lacks (PostgreSQL, LibreOffice, Chromium, npm) is skipped with one loud line; .ci/run
+## installs them and sets MOTCUA_REQUIRE_* so that nothing is skipped there.
 test: lint
 	@./scripts/preflight
 	$(GO) test -race -count=1 -skip '^TestXLSXInLibreOffice$$' $(PKGS)
@@ -26,6 +28,13 @@ test: lint
 ## test-office: open the Biểu 06 workbook in LibreOffice Calc (headless) and find its total (skipped without libreoffice-calc unless MOTCUA_REQUIRE_OFFICE=1)
 test-office:
 	$(GO) test -count=1 -run '^TestXLSXInLibreOffice$$' ./reports/
+
+## screenshots: PNGs of every main page (web/browser_test.go's mainPages), Vietnamese and English, desktop (1280 px)
+## and phone (375 px), into docs/screenshots/<page>-<vi|en>-<desktop|phone>.png; needs chromium
+screenshots:
+	@./scripts/preflight
+	rm -f docs/screenshots/*.png
+	MOTCUA_REQUIRE_BROWSER=1 MOTCUA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestBrowserPages$$' ./web/
 
 ## lint: formatting and vet
 lint:
