@@ -24,8 +24,9 @@ func DecodeQR(picture []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("browsertest: decode QR: %w", err)
 	}
+	g := gray(img)
 	var last error
-	for _, im := range []image.Image{img, double(img)} {
+	for _, im := range []*image.Gray{g, double(g)} {
 		text, err := decodeQR(im)
 		if err == nil {
 			return text, nil
@@ -53,15 +54,47 @@ func decodeQR(img image.Image) (string, error) {
 	return "", errors.Join(err, merr)
 }
 
-// double is img at twice its size, each pixel a 2×2 block.
-func double(img image.Image) image.Image {
+// gray is img in shades of grey (a screenshot's RGBA read straight from
+// its pixels, anything else through the colour model).
+func gray(img image.Image) *image.Gray {
 	b := img.Bounds()
-	src := image.NewRGBA(b)
-	draw.Draw(src, b, img, b.Min, draw.Src)
-	out := image.NewRGBA(image.Rect(0, 0, 2*b.Dx(), 2*b.Dy()))
-	for y := 0; y < out.Bounds().Dy(); y++ {
-		for x := 0; x < out.Bounds().Dx(); x++ {
-			out.Set(x, y, src.At(b.Min.X+x/2, b.Min.Y+y/2))
+	out := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	switch src := img.(type) {
+	case *image.Gray:
+		for y := 0; y < b.Dy(); y++ {
+			copy(out.Pix[y*out.Stride:y*out.Stride+b.Dx()], src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):])
+		}
+	case *image.NRGBA, *image.RGBA:
+		var pix []uint8
+		var stride int
+		if n, ok := src.(*image.NRGBA); ok {
+			pix, stride = n.Pix[n.PixOffset(b.Min.X, b.Min.Y):], n.Stride
+		} else {
+			r := src.(*image.RGBA)
+			pix, stride = r.Pix[r.PixOffset(b.Min.X, b.Min.Y):], r.Stride
+		}
+		for y := 0; y < b.Dy(); y++ {
+			row := pix[y*stride:]
+			for x := 0; x < b.Dx(); x++ {
+				r, g, bl := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
+				out.Pix[y*out.Stride+x] = uint8((r + 2*g + bl) / 4)
+			}
+		}
+	default:
+		draw.Draw(out, out.Bounds(), img, b.Min, draw.Src)
+	}
+	return out
+}
+
+// double is g at twice its size, each pixel a 2×2 block.
+func double(g *image.Gray) *image.Gray {
+	w, h := g.Bounds().Dx(), g.Bounds().Dy()
+	out := image.NewGray(image.Rect(0, 0, 2*w, 2*h))
+	for y := 0; y < 2*h; y++ {
+		src := g.Pix[(y/2)*g.Stride:]
+		dst := out.Pix[y*out.Stride:]
+		for x := 0; x < 2*w; x++ {
+			dst[x] = src[x/2]
 		}
 	}
 	return out

@@ -14,16 +14,16 @@ import (
 	"github.com/motcua/motcua/web/browsertest"
 )
 
-// page draws a white A4 page at 150 dpi with lines of "text" (black bars)
+// page draws a white A4 page at 100 dpi with lines of "text" (black bars)
 // and, when qr is not nil, the QR code at (x, y), as a PNG.
 func page(t *testing.T, qr image.Image, x, y int) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 1240, 1754))
+	img := image.NewRGBA(image.Rect(0, 0, 827, 1169))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	black := image.NewUniform(color.Black)
-	for line := 0; line < 30; line++ {
-		for word := 0; word < 8; word++ {
-			r := image.Rect(120+word*120, 150+line*40, 120+word*120+90-line%3*10, 150+line*40+14)
+	for line := 0; line < 25; line++ {
+		for word := 0; word < 7; word++ {
+			r := image.Rect(80+word*95, 100+line*30, 80+word*95+70-line%3*10, 100+line*30+10)
 			draw.Draw(img, r, black, image.Point{}, draw.Src)
 		}
 	}
@@ -48,7 +48,7 @@ func TestDecodeQR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, at := range []image.Point{{980, 1460}, {40, 1500}} {
+	for _, at := range []image.Point{{620, 930}, {30, 960}} {
 		got, err := browsertest.DecodeQR(page(t, qr, at.X, at.Y))
 		if err != nil || got != link {
 			t.Fatalf("QR at %v: %q, %v", at, got, err)
