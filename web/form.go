@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -155,3 +156,13 @@ func formValues(c echo.Context) (url.Values, error) {
 
 // statusOK is the status of a page shown as asked.
 const statusOK = http.StatusOK
+
+// parseID is a positive id a select sent, 0 for none or garbage (the
+// service then refuses or ignores it, naming the field).
+func parseID(s string) uint {
+	id, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint(id)
+}
