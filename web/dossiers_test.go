@@ -291,8 +291,9 @@ func TestWalkIn(t *testing.T) {
 		}
 		r := off.PostFiles(t, "/desk/file", form, nil)
 		m := regexp.MustCompile(`^/dossiers/([^/]+)/forms/receipt$`).FindStringSubmatch(r.URL)
-		if m == nil {
-			t.Fatalf("walk-in: at %s (%d)", r.URL, r.Status)
+		if m == nil || r.Status != http.StatusOK || !strings.Contains(r.Body, "Ông Nguyễn Văn Bình") ||
+			!strings.Contains(r.Body, "Mẫu số 01") {
+			t.Fatalf("walk-in: at %s (%d): not the receipt to print", r.URL, r.Status)
 		}
 		var d models.Dossier
 		if err := db.Where("code = ?", m[1]).Take(&d).Error; err != nil || d.State != "received" || d.Channel != "direct" {
