@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/go-analyze/charts"
@@ -19,15 +20,26 @@ type barChart struct {
 	Percent bool
 	// Horizontal draws the bars across, for long category names.
 	Horizontal bool
+	// Short are shorter names of the categories for a Small chart (none:
+	// Labels cut short).
+	Short []string
+	// Small draws it for a phone's width: narrower, with the same text
+	// size, so that the text stays readable once the image fits the screen.
+	Small bool
 }
 
-// Chart sizes, in SVG user units: the image scales to its box.
+// Chart sizes, in SVG user units (the image scales to its box) and
+// points: a chart is drawn about the width it is shown at, on a desktop
+// (two charts a row) or on a phone (Small).
 const (
-	chartWidth      = 720
-	chartHeight     = 320
-	chartRowHeight  = 36 // per bar of a horizontal chart
-	chartMinHeight  = 140
-	chartLabelRunes = 34 // longer category names are cut with "…"
+	chartWidth           = 560
+	chartSmallWidth      = 340
+	chartHeight          = 300
+	chartRowHeight       = 34 // per bar of a horizontal chart
+	chartMinHeight       = 130
+	chartLabelRunes      = 30 // longer category names are cut with "…"
+	chartSmallLabelRunes = 16
+	chartFontSize        = 13
 )
 
 // chartTheme keeps the text dark on white (9.7:1) and the bars in the
@@ -54,32 +66,51 @@ func (w *app) svg(lang string, c barChart) ([]byte, error) {
 			values[i] = charts.GetNullValue()
 		}
 	}
+	width, runes := chartWidth, chartLabelRunes
+	if c.Small {
+		width, runes = chartSmallWidth, chartSmallLabelRunes
+	}
 	labels := make([]string, len(c.Labels))
 	for i, l := range c.Labels {
-		labels[i] = shorten(l, chartLabelRunes)
+		if c.Small && i < len(c.Short) {
+			l = c.Short[i]
+		}
+		labels[i] = shorten(l, runes)
 	}
+	if c.Horizontal { // the library draws the first bar at the bottom: the table's order top down
+		slices.Reverse(labels)
+		slices.Reverse(values)
+	}
+	font := charts.FontStyle{FontSize: chartFontSize, FontColor: charts.ColorFromHex("1b1f24")}
 	opt := charts.NewBarChartOptionWithData([][]float64{values})
 	opt.Theme = chartTheme
 	opt.Horizontal = c.Horizontal
 	opt.CategoryAxis.Labels = labels
+	opt.CategoryAxis.LabelFontStyle = font
+	opt.CategoryAxis.LabelCount = len(labels)       // every category named, none skipped
+	opt.CategoryAxis.BoundaryGap = charts.Ptr(true) // each name under its bar
 	opt.ValueFormatter = format
-	opt.SeriesList[0].Label = charts.SeriesLabel{Show: charts.Ptr(true), ValueFormatter: format,
-		FontStyle: charts.FontStyle{FontSize: 12, FontColor: charts.ColorFromHex("1b1f24")}}
+	opt.SeriesList[0].Label = charts.SeriesLabel{Show: charts.Ptr(true), ValueFormatter: format, FontStyle: font}
+	opt.ValueAxis[0].LabelFontStyle = font
 	opt.ValueAxis[0].Min = charts.Ptr(0.0)
 	if c.Percent {
 		opt.ValueAxis[0].Max = charts.Ptr(1.0)
 	} else {
 		opt.ValueAxis[0].Max = charts.Ptr(countAxisMax(values))
 	}
-	opt.Padding = charts.NewBoxEqual(16)
-	opt.Padding.Right = 48 // room for the label after the longest bar
+	opt.Padding = charts.NewBoxEqual(12)
+	opt.Padding.Top = 24   // room for the label over the tallest bar
+	opt.Padding.Right = 44 // room for the label after the longest bar
 	height := chartHeight
 	if c.Horizontal {
 		height = max(chartMinHeight, chartRowHeight*len(values)+70)
+		if c.Small { // the bars carry their values: the axis's figures would crowd
+			opt.ValueAxis[0].Show = charts.Ptr(false)
+		}
 	} else if len(labels) > 6 {
-		opt.CategoryAxis.LabelRotation = charts.DegreesToRadians(45)
+		opt.CategoryAxis.LabelRotation = charts.DegreesToRadians(60)
 	}
-	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: chartWidth, Height: height})
+	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputSVG, Width: width, Height: height})
 	if err := p.BarChart(opt); err != nil {
 		return nil, fmt.Errorf("web: draw a chart: %w", err)
 	}

@@ -155,8 +155,8 @@ func (w *app) acknowledge(c echo.Context) error {
 	return redirect(c, u.RequestURI()+"#alerts")
 }
 
-// dashboardChart answers GET /dashboard/charts/<name>.svg: one chart of
-// the dashboard as an SVG image. The library writes its styles as style
+// dashboardChart answers GET /dashboard/charts/<name>.svg[?size=small]:
+// one chart of the dashboard as an SVG image (small: for a phone). The library writes its styles as style
 // attributes, which the page's Content-Security-Policy forbids inline, so
 // each chart is an image of its own; the page shows the same figures in a
 // table beside it.
@@ -185,6 +185,7 @@ func (w *app) dashboardChart(c echo.Context) error {
 		if s.view.Name != name || s.view.Empty {
 			continue
 		}
+		s.bars.Small = c.QueryParam("size") == "small"
 		b, err := w.svg(page.Lang, s.bars)
 		if err != nil {
 			return err
@@ -231,6 +232,9 @@ type chartCell struct {
 // Src is the chart image's address.
 func (v chartView) Src() string { return "/dashboard/charts/" + v.Name + ".svg" }
 
+// SmallSrc is the address of the chart drawn for a phone.
+func (v chartView) SmallSrc() string { return v.Src() + "?size=small" }
+
 // chartSpec is a chart's view and its drawing.
 type chartSpec struct {
 	view chartView
@@ -264,6 +268,7 @@ func (w *app) onTimeCharts(p *Page, r *service.OnTimeRates) []chartSpec {
 	byMonth.bars = barChart{Percent: true}
 	for _, mo := range r.ByMonth {
 		byMonth.add(mo.Month.Format("01/2006"), rateValue(mo.OutcomeCounts), outcomeCells(p, mo.OutcomeCounts))
+		byMonth.bars.Short = append(byMonth.bars.Short, mo.Month.Format("01/06"))
 	}
 	if len(r.ByProcedure) == 0 { // nothing resolved in the months: no bar to draw
 		byMonth.bars.Values = nil

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -310,4 +312,12 @@ func (p *Page) B06Cells(r reports.Row) []b06Cell {
 		out[i] = b06Cell{Key: c.key, Count: c.value(r)}
 	}
 	return out
+}
+
+// ReportSentence is a sentence of the reports package in the page's
+// language, its first letter a capital.
+func (p *Page) ReportSentence(t workflow.Text) string {
+	s := p.Text(t)
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }

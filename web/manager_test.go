@@ -350,6 +350,9 @@ func checkCharts(t *testing.T, c *webtest.Client) {
 			!strings.HasPrefix(r.Body, "<svg") || !strings.Contains(m[2], "bảng ngay dưới") {
 			t.Fatalf("chart %s: %d %s %q", m[1], r.Status, r.Header.Get("Content-Type"), m[2])
 		}
+		if small := c.Get(t, m[1]+"?size=small"); !strings.Contains(small.Body, `viewBox="0 0 340 `) {
+			t.Fatalf("the phone's chart %s: %.200s", m[1], small.Body)
+		}
 	}
 	if r := c.Get(t, "/dashboard/charts/nothing.svg"); r.Status != http.StatusNotFound {
 		t.Fatalf("an unknown chart: %d", r.Status)
@@ -448,7 +451,7 @@ func TestReportPage(t *testing.T) {
 			t.Fatalf("Biểu 06 total %v", got)
 		}
 		for _, s := range []string{"Quý IV năm 2026", "Trong quý IV năm 2026, Ban Quản lý các khu công nghiệp tỉnh Hòa Bình tiếp nhận 5 hồ sơ",
-			"Tỷ lệ đúng hạn (2.1)", "Thống kê đầu tư", "không cấp mới, điều chỉnh hay chấm dứt hoạt động dự án nào",
+			"Tỷ lệ đúng hạn (2.1)", "Thống kê đầu tư", "Không cấp mới, điều chỉnh hay chấm dứt hoạt động dự án nào",
 			`href="/reports/reform.xlsx?kind=quarter&amp;quarter=4&amp;year=2026"`, "số liệu tính đến hết ngày " + sc.end.Format("02/01/2006")} {
 			if !strings.Contains(r.Body, s) {
 				t.Errorf("the report page lacks %q", s)
