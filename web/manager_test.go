@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -191,7 +192,25 @@ func TestDashboard(t *testing.T) {
 		acknowledge(t, sc, c, alerts)
 		checkCharts(t, c)
 		checkOtherBoard(t, sc)
+		checkEscaped(t, sc, c)
 	})
+}
+
+// checkEscaped: a department named with markup shows as text on the page
+// and in the chart's SVG.
+func checkEscaped(t *testing.T, sc *scenario, c *webtest.Client) {
+	t.Helper()
+	const evil = `<script>alert(1)</script>`
+	if err := sc.s.DB.Model(sc.s.Users["hbi.officer2"]).Update("department", evil).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/dashboard", "/dashboard/charts/overdue-department.svg",
+		"/dashboard/charts/overdue-department.svg?size=small"} {
+		r := c.Get(t, path)
+		if strings.Contains(r.Body, evil) || !strings.Contains(r.Body, "&lt;script&gt;") {
+			t.Errorf("%s: the department's name is not escaped", path)
+		}
+	}
 }
 
 // section is the HTML of the element opened by the tag holding attr, up
@@ -653,4 +672,64 @@ func TestOnTimeRates(t *testing.T) {
 			t.Error("an officer reads the rates")
 		}
 	})
+}
+
+// BenchmarkDashboardPage renders /dashboard (the page alone: its alerts,
+// today's counts, the twelve months of Biểu 06 behind the on-time charts,
+// and the tables) for a manager of a board with MOTCUA_BENCH_DOSSIERS
+// dossiers (300 by default) spread over the last year, on each database:
+// some resolved early, some late, some open and overdue with their alerts.
+func BenchmarkDashboardPage(b *testing.B) {
+	n := 300
+	if v, err := strconv.Atoi(os.Getenv("MOTCUA_BENCH_DOSSIERS")); err == nil && v > 0 {
+		n = v
+	}
+	for name, open := range map[string]func(testing.TB) *gorm.DB{"sqlite": modelstest.SQLite, "postgres": modelstest.Postgres} {
+		b.Run(name, func(b *testing.B) {
+			s := webtest.New(b, open(b))
+			end := benchDossiers(b, s, n)
+			c := s.Client(b)
+			c.Login(b, "hbi.manager")
+			s.Clock.Set(end)
+			b.ResetTimer()
+			for b.Loop() {
+				if r := c.Get(b, "/dashboard"); r.Status != http.StatusOK {
+					b.Fatalf("dashboard: %d", r.Status)
+				}
+			}
+		})
+	}
+}
+
+// benchDossiers files n union recognitions with HBI, one a day or so over
+// the year before webtest.Start: two in three are resolved (early, or
+// late when resolved a month on), the others left open; the sweep then
+// raises the alerts. It returns the instant the clock ends at.
+func benchDossiers(b *testing.B, s *webtest.Site, n int) time.Time {
+	hbi := newDesk(b, s, "HBI")
+	start := webtest.Start.AddDate(-1, 0, 0)
+	step := 365 * 24 * time.Hour / time.Duration(n)
+	var late []string
+	for i := range n {
+		s.Clock.Set(start.Add(time.Duration(i) * step))
+		code := hbi.file(i%2 == 0, fmt.Sprintf("Công đoàn cơ sở số %d", i))
+		switch i % 3 {
+		case 0:
+			hbi.propose(code)
+			hbi.approve(code)
+		case 1:
+			hbi.propose(code)
+			late = append(late, code)
+		}
+		for len(late) > 0 && hbi.due[late[0]].Before(s.Clock.Now().AddDate(0, 0, -7)) {
+			hbi.approve(late[0])
+			late = late[1:]
+		}
+	}
+	end := webtest.Start
+	s.Clock.Set(end)
+	if _, err := (&deadlines.Sweeper{DB: s.DB, Cal: s.Engine.Calendar()}).Run(context.Background(), end); err != nil {
+		b.Fatal(err)
+	}
+	return end
 }
