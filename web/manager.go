@@ -130,7 +130,8 @@ func (w *app) onTimeRates(c echo.Context) (*service.OnTimeRates, error) {
 
 // acknowledge answers POST /alerts/:id/ack: the service records the
 // acknowledgement (the first one is kept), and the browser goes back to
-// the page it came from (the dashboard by default) with a message.
+// the page it came from (by default the first page of their role: the
+// dashboard, or an officer's desk) with a message.
 func (w *app) acknowledge(c echo.Context) error {
 	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
 	if err != nil || id == 0 {
@@ -144,7 +145,7 @@ func (w *app) acknowledge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	next := "/dashboard"
+	next := homeOf(principalOf(c).Role()) // the dashboard, or an officer's desk
 	if n := v.Get("next"); n != "" {
 		next = localPath(n)
 	}
