@@ -101,7 +101,7 @@ func accountQuery(f *Form) (service.AccountQuery, error) {
 		active := f.Value("active") == "1"
 		q.Active = &active
 	default:
-		return q, errs.Invalid("active", "trạng thái phải là đang hoạt động hoặc đã khóa", "the status must be active or deactivated")
+		return q, errs.Invalid("active", "trạng thái phải là đang hoạt động hoặc đã vô hiệu hóa", "the status must be active or deactivated")
 	}
 	board, err := optionalID(f.Value("board"), "board")
 	q.BoardID = board
@@ -414,17 +414,25 @@ func (w *app) adminHolidays(c echo.Context) error {
 
 // catalogueData is the catalogue as loaded, laid out for the page.
 type catalogueData struct {
-	Verify     []figureRow
-	Standards  []figureRow
-	Procedures []procedureRows
-	OneStop    *workflow.OneStop
-	Versions   int
+	Verify         []figureGroup
+	Standards      []figureGroup
+	VerifyCount    int
+	StandardsCount int
+	Procedures     []procedureRows
+	OneStop        *workflow.OneStop
+	Versions       int
+}
+
+// figureGroup is the figures of one procedure (or of the one-stop rules)
+// in a list to confirm.
+type figureGroup struct {
+	Where  string
+	Anchor string
+	Rows   []figureRow
 }
 
 // figureRow is one figure of the lists to confirm.
 type figureRow struct {
-	Where    string
-	Anchor   string
 	Versions string
 	What     string
 	Value    string
@@ -466,7 +474,8 @@ func (w *app) adminCatalogue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := &catalogueData{OneStop: view.OneStop, Verify: figureRows(p, view.Verify), Standards: figureRows(p, view.ServiceStandards)}
+	d := &catalogueData{OneStop: view.OneStop, Verify: figureGroups(p, view.Verify), Standards: figureGroups(p, view.ServiceStandards),
+		VerifyCount: len(view.Verify), StandardsCount: len(view.ServiceStandards)}
 	for _, cp := range view.Procedures {
 		pr := procedureRows{Procedure: cp.Procedure}
 		for _, cv := range cp.Versions {
@@ -512,19 +521,25 @@ func versionRowsOf(p *Page, cv service.CatalogueVersion) versionRows {
 	return r
 }
 
-// figureRows writes the figures out in the page's language.
-func figureRows(p *Page, figs []service.Figure) []figureRow {
-	out := make([]figureRow, len(figs))
-	for i, f := range figs {
-		r := figureRow{Where: p.T("admin.catalogue.onestop"), Anchor: "onestop", Versions: strings.Join(f.Versions, ", "),
-			What: p.T("admin.figure." + f.Kind), Value: figureValue(p, f), Basis: f.Basis}
+// figureGroups writes the figures out in the page's language, grouped
+// by procedure (the service lists them procedure by procedure).
+func figureGroups(p *Page, figs []service.Figure) []figureGroup {
+	var out []figureGroup
+	for _, f := range figs {
+		where, anchor := p.T("admin.catalogue.onestop"), "onestop"
 		if f.Procedure != nil {
-			r.Where, r.Anchor = p.Text(f.Procedure.Name), "p-"+f.Procedure.Code
+			where, anchor = p.Text(f.Procedure.Name), "p-"+f.Procedure.Code
 		}
+		if len(out) == 0 || out[len(out)-1].Anchor != anchor {
+			out = append(out, figureGroup{Where: where, Anchor: anchor})
+		}
+		r := figureRow{Versions: strings.Join(f.Versions, ", "), What: p.T("admin.figure." + f.Kind), Value: figureValue(p, f),
+			Basis: f.Basis}
 		if name := p.Text(f.Name); name != "" {
 			r.What += ": " + name
 		}
-		out[i] = r
+		g := &out[len(out)-1]
+		g.Rows = append(g.Rows, r)
 	}
 	return out
 }

@@ -170,8 +170,8 @@ func TestAdminRoleAndDeactivation(t *testing.T) {
 		}
 
 		a.Get(t, path)
-		if r := a.Post(t, path, url.Values{"action": {"deactivate"}}); !strings.Contains(r.Body, "Đã khóa tài khoản") ||
-			!strings.Contains(r.Body, "Mở lại tài khoản") {
+		if r := a.Post(t, path, url.Values{"action": {"deactivate"}}); !strings.Contains(r.Body, "Đã vô hiệu hóa tài khoản") ||
+			!strings.Contains(r.Body, "Kích hoạt lại tài khoản") {
 			t.Fatalf("deactivate: at %s (%d)", r.URL, r.Status)
 		}
 		if r := officer.Get(t, "/account"); !strings.HasPrefix(r.URL, "/login") {
@@ -220,11 +220,11 @@ func TestAdminUnlock(t *testing.T) {
 		}
 		r := a.Get(t, path)
 		status := between(r.Body, `id="signin-status">`, `</dd>`)
-		if !strings.Contains(status, "Đang bị khóa đăng nhập") || !strings.Contains(status, "10 lần nhập sai") {
+		if !strings.Contains(status, "Tạm khóa đăng nhập") || !strings.Contains(status, "10 lần nhập sai") {
 			t.Fatalf("the locked account's status: %q", status)
 		}
 		list := a.Get(t, "/admin/users?q=hong")
-		if !strings.Contains(list.Body, "Trần Thị Hồng") || !strings.Contains(list.Body, "Đang bị khóa đăng nhập") ||
+		if !strings.Contains(list.Body, "Trần Thị Hồng") || !strings.Contains(list.Body, "Tạm khóa đăng nhập") ||
 			strings.Contains(list.Body, "Lê Văn Nam") {
 			t.Fatal("the list does not show the account as locked")
 		}
