@@ -176,9 +176,19 @@ func (s *Service) InviteUser(ctx context.Context, p *Principal, in UserInput) (*
 	return &u, nil
 }
 
-// AdminRoles are the roles an administrator may give, in the order a form
-// offers them.
-func AdminRoles() []workflow.Role { return slices.Clone(adminRoles) }
+// AssignableRoles are the roles p may give to an account of their scope,
+// in the order a form offers them: a board's administrator manages only
+// their board's accounts, and an investor's account belongs to no board,
+// so only a deployment administrator gives the investor role.
+func AssignableRoles(p *Principal) []workflow.Role {
+	if p == nil || !p.Is(workflow.RoleAdmin) {
+		return nil
+	}
+	if adminScope(p) == nil {
+		return slices.Clone(adminRoles)
+	}
+	return slices.DeleteFunc(slices.Clone(adminRoles), func(r workflow.Role) bool { return r == workflow.RoleInvestor })
+}
 
 // foldText is s in lower case without Vietnamese diacritics (đ is d), for
 // matching what a user types against names.

@@ -170,9 +170,12 @@ func TestAccounts(t *testing.T) {
 		if _, err := f.svc.Account(ctx, hbiAdmin, f.users["bgg.admin"].ID); errs.KindOf(err) != errs.KindNotFound {
 			t.Fatalf("a board's admin opens another board's account: %v", err)
 		}
-		for _, r := range service.AdminRoles() {
-			if r == workflow.RoleSystem {
-				t.Fatal("the system role is offered")
+		if roles := service.AssignableRoles(root); len(roles) != 5 || roles[0] != workflow.RoleInvestor {
+			t.Fatalf("a deployment admin gives %v", roles)
+		}
+		for _, r := range service.AssignableRoles(hbiAdmin) {
+			if r == workflow.RoleInvestor || r == workflow.RoleSystem {
+				t.Fatalf("a board's admin gives %s", r)
 			}
 		}
 	})

@@ -73,7 +73,7 @@ type usersData struct {
 func (w *app) adminUsers(c echo.Context) error {
 	p := w.adminPage(c, "admin.users.title")
 	p.Form = newForm(c.QueryParams())
-	d := &usersData{Roles: service.AdminRoles()}
+	d := &usersData{Roles: service.AssignableRoles(principalOf(c))}
 	p.Data = d
 	var err error
 	if d.Boards, err = w.boardChoices(c); err != nil {
@@ -149,7 +149,7 @@ func (w *app) adminNewUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = &userData{Roles: service.AdminRoles(), Boards: boards}
+	p.Data = &userData{Roles: service.AssignableRoles(principalOf(c)), Boards: boards}
 	return w.render(c, statusOK, "admin/new", p)
 }
 
@@ -167,7 +167,7 @@ func (w *app) adminCreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = &userData{Roles: service.AdminRoles(), Boards: boards}
+	p.Data = &userData{Roles: service.AssignableRoles(principalOf(c)), Boards: boards}
 	u, done, err := w.createUser(c, v)
 	if err != nil {
 		p.Form.Values.Del("password")
@@ -218,7 +218,7 @@ func (w *app) userPage(c echo.Context, a *service.AccountView) *Page {
 	}
 	p.Form = newForm(url.Values{"full_name": {a.User.FullName}, "email": {a.User.Email},
 		"department": {a.User.Department}, "role": {a.User.Role}})
-	p.Data = &userData{Roles: service.AdminRoles(), Account: a, Self: a.User.ID == principalOf(c).UserID()}
+	p.Data = &userData{Roles: service.AssignableRoles(principalOf(c)), Account: a, Self: a.User.ID == principalOf(c).UserID()}
 	return p
 }
 

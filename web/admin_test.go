@@ -99,8 +99,9 @@ func TestAdminCreatesUser(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := webtest.New(t, db)
 		a := adminClient(t, s, "hbi.admin")
-		if r := a.Get(t, "/admin/users/new"); r.Status != http.StatusOK || strings.Contains(r.Body, `name="board_id"`) {
-			t.Fatalf("a board's admin gets the form without a board picker: %d", r.Status)
+		if r := a.Get(t, "/admin/users/new"); r.Status != http.StatusOK || strings.Contains(r.Body, `name="board_id"`) ||
+			strings.Contains(r.Body, `value="investor"`) || !strings.Contains(r.Body, `value="manager"`) {
+			t.Fatalf("a board's admin gets the form for their board's staff: %d", r.Status)
 		}
 		r := a.Post(t, "/admin/users", newUserForm("hbi.moi"))
 		u := userByName(t, s, "hbi.moi")
@@ -300,6 +301,9 @@ func TestAdminTenancy(t *testing.T) {
 		if r := d.Get(t, "/admin/users"); !strings.Contains(r.Body, "bgg.officer") || !strings.Contains(r.Body, "hbi.officer") ||
 			!strings.Contains(r.Body, `name="board"`) {
 			t.Fatal("a deployment admin does not see every board's accounts")
+		}
+		if r := d.Get(t, "/admin/users/new"); !strings.Contains(r.Body, `name="board_id"`) || !strings.Contains(r.Body, `value="investor"`) {
+			t.Fatal("a deployment admin's form offers the boards and the investor role")
 		}
 		if r := d.Get(t, fmt.Sprintf("/admin/users?board=%d", bggBoard)); strings.Contains(r.Body, "hbi.officer") || !strings.Contains(r.Body, "bgg.leader") {
 			t.Fatal("the board filter")
