@@ -507,7 +507,7 @@ func versionRowsOf(p *Page, cv service.CatalogueVersion) versionRows {
 	for _, st := range cv.Steps {
 		row := stepRow{State: st, Value: p.T("admin.catalogue.step_days", "Count", *st.StepDays)}
 		if st.StepUnit != "" {
-			row.Value = p.AdminPeriod(deadlines.Period{Days: *st.StepDays, Unit: st.StepUnit})
+			row.Value = p.Period(deadlines.Period{Days: *st.StepDays, Unit: st.StepUnit})
 		}
 		if x := st.OnStepExpiry; x != nil {
 			name := string(x.Event)
@@ -550,7 +550,7 @@ func figureValue(p *Page, f service.Figure) string {
 	case f.Period != nil && f.Period.Unit == "":
 		return p.T("admin.catalogue.step_days", "Count", f.Period.Days)
 	case f.Period != nil:
-		return p.AdminPeriod(*f.Period)
+		return p.Period(*f.Period)
 	case f.Supplement != nil:
 		return supplementText(p, f.Supplement)
 	case f.Extension != nil:
@@ -572,7 +572,7 @@ func figureValue(p *Page, f service.Figure) string {
 func supplementText(p *Page, s *workflow.Supplement) string {
 	t := p.T("admin.supplement."+string(s.Rule)) + "; " + p.T("admin.supplement.max", "Count", s.MaxRequests)
 	if s.ApplicantPeriod != nil {
-		t += "; " + p.T("admin.supplement.applicant", "Period", p.AdminPeriod(*s.ApplicantPeriod))
+		t += "; " + p.T("admin.supplement.applicant", "Period", p.Period(*s.ApplicantPeriod))
 	}
 	return t
 }
@@ -582,7 +582,7 @@ func extensionText(p *Page, x *workflow.Extension) string {
 	t := p.T("admin.extension.max", "Count", x.Max)
 	switch {
 	case x.Limit != nil:
-		t += "; " + p.T("admin.extension.limit", "Period", p.AdminPeriod(*x.Limit))
+		t += "; " + p.T("admin.extension.limit", "Period", p.Period(*x.Limit))
 	case x.LimitOriginal:
 		t += "; " + p.T("admin.extension.limit_original")
 	}
@@ -596,14 +596,4 @@ func feeText(p *Page, f *workflow.Fee) string {
 		t += " (" + p.T("admin.fee.amount", "Amount", p.Num(*f.Amount)) + ")"
 	}
 	return t
-}
-
-// AdminPeriod is a period in words on the administrator's pages
-// ("1 ngày làm việc"): its messages give Vietnamese both plural forms,
-// which go-i18n asks for (it counts 0 and 1 as "one" in Vietnamese).
-func (p *Page) AdminPeriod(per deadlines.Period) string {
-	if per.Unit == deadlines.CalendarDays {
-		return p.T("admin.period.calendar_days", "Count", per.Days)
-	}
-	return p.T("admin.period.working_days", "Count", per.Days)
 }
