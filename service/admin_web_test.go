@@ -216,3 +216,20 @@ func TestHolidayCalendar(t *testing.T) {
 		t.Fatalf("1800: %v", err)
 	}
 }
+
+// TestBoardAdminCreatesNoInvestor: a board's administrator cannot open an
+// investor account (it would leave their scope at once); a deployment
+// administrator can.
+func TestBoardAdminCreatesNoInvestor(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newAdminFixture(t, db)
+		in := service.UserInput{Username: "nha.dau.tu", FullName: "Công ty D", Role: "investor", Password: "mot-mat-khau-dai",
+			Email: "d@congty.vn"}
+		if _, err := f.svc.CreateUser(context.Background(), f.principal(t, "hbi.admin"), in); errs.KindOf(err) != errs.KindForbidden {
+			t.Fatalf("a board admin creating an investor: %v", err)
+		}
+		if _, err := f.svc.CreateUser(context.Background(), f.principal(t, "root.admin"), in); err != nil {
+			t.Fatalf("the deployment admin creating an investor: %v", err)
+		}
+	})
+}

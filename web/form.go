@@ -21,12 +21,15 @@ type Form struct {
 	Message string
 }
 
-// newForm is a form holding values (nil for an empty one).
+// newForm is a form holding a copy of values (nil for an empty one): a
+// handler may drop a password from the form without touching what it
+// still has to read.
 func newForm(values url.Values) *Form {
-	if values == nil {
-		values = url.Values{}
+	c := url.Values{}
+	for k, v := range values {
+		c[k] = append([]string(nil), v...)
 	}
-	return &Form{Values: values, Errors: map[string]string{}}
+	return &Form{Values: c, Errors: map[string]string{}}
 }
 
 // Value is the value sent for field name.
