@@ -208,14 +208,16 @@ func firstErr(errs ...error) error {
 // inbox answers GET /inbox?queue=work|intake|decisions.
 func (a *api) inbox(c echo.Context) error {
 	var limit int
-	if err := firstErr(queryOnly(c, "queue", "cursor", "limit"), bindInto(&limit, intQuery, c, "limit")); err != nil {
+	if err := firstErr(queryOnly(c, "queue", "cursor", "limit", "state", "procedure", "q"),
+		bindInto(&limit, intQuery, c, "limit")); err != nil {
 		return err
 	}
 	queue := service.Queue(c.QueryParam("queue"))
 	if queue == "" {
 		queue = service.QueueWork
 	}
-	p, err := a.svc.Inbox(c.Request().Context(), principal(c), queue, c.QueryParam("cursor"), limit)
+	f := service.InboxFilter{States: listQuery(c, "state"), Procedure: c.QueryParam("procedure"), Text: c.QueryParam("q")}
+	p, err := a.svc.FilteredInbox(c.Request().Context(), principal(c), queue, f, c.QueryParam("cursor"), limit)
 	if err != nil {
 		return err
 	}

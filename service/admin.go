@@ -315,6 +315,11 @@ func (s *Service) validateUser(ctx context.Context, p *Principal, in UserInput) 
 	switch {
 	case role == workflow.RoleInvestor && board != nil:
 		return u, errs.Invalid("board_id", "tài khoản nhà đầu tư không thuộc Ban nào", "an investor account belongs to no board")
+	case role == workflow.RoleInvestor && adminScope(p) != nil:
+		// it would leave the board admin's scope at once: investors sign up
+		// themselves, or a deployment administrator opens their account
+		return u, errs.Forbidden("role_not_allowed", "role", "quản trị của một Ban không tạo tài khoản nhà đầu tư",
+			"a board's administrator does not create investor accounts")
 	case role == workflow.RoleInvestor:
 	case board == nil && adminScope(p) != nil:
 		board = adminScope(p) // a board admin creates staff in their own board

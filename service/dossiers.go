@@ -56,10 +56,12 @@ const (
 // urgency is d's urgency at now, soon being the end of the due-soon window.
 func urgency(d *models.Dossier, now, soon time.Time) Urgency {
 	switch {
-	case d.FinishedAt != nil || d.DueAt == nil:
+	case d.FinishedAt != nil:
 		return UrgencyNone
 	case d.ClockState == string(deadlines.ClockPaused):
 		return UrgencyPaused
+	case d.DueAt == nil:
+		return UrgencyNone
 	case now.After(*d.DueAt):
 		return UrgencyOverdue
 	case !d.DueAt.After(soon):

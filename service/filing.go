@@ -102,6 +102,17 @@ func requestHash(r SubmitRequest) string {
 
 // submitOnce creates the dossier, or finds the one the same key created.
 func (s *Service) submitOnce(ctx context.Context, p *Principal, req SubmitRequest, key, hash string) (*models.Dossier, bool, error) {
+	return s.submitOnceWith(ctx, p, req, key, hash, nil)
+}
+
+// submitOnceWith creates the dossier with the attachments atts (files
+// already stored), or finds the one the same key created.
+func (s *Service) submitOnceWith(ctx context.Context, p *Principal, req SubmitRequest, key, hash string,
+	atts []workflow.AttachmentInput) (*models.Dossier, bool, error) {
+	key = strings.TrimSpace(key)
+	if err := checkText("idempotency_key", key, maxIdempotencyKey, false); err != nil {
+		return nil, false, err
+	}
 	if key != "" {
 		if d, err := s.replay(ctx, p, key, hash); d != nil || err != nil {
 			return d, d != nil, err
@@ -113,6 +124,7 @@ func (s *Service) submitOnce(ctx context.Context, p *Principal, req SubmitReques
 		if err != nil {
 			return err
 		}
+		in.Attachments = atts
 		if d, err = s.eng.Submit(ctx, tx, in, p.Actor, s.now()); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
@@ -38,6 +39,16 @@ type Form struct {
 	Steps []HistoryRow
 	// TrackingURL is the public tracking link (receipt only).
 	TrackingURL string
+	// Period is the variant's time limit and ReturnAt the appointment as
+	// the receipt prints it (receipt only; see returnAt).
+	Period   deadlines.Period
+	ReturnAt *time.Time
+	// Extension is the approved extension the apology announces (apology
+	// only).
+	Extension *FormExtension
+	// Control is the control sheet step by step, each against its own
+	// deadline (control sheet only).
+	Control []ControlStep
 }
 
 // FormNames are the dossier's procedure, variant and state in plain words.
@@ -86,6 +97,10 @@ func (s *Service) formFor(ctx context.Context, p *Principal, d *models.Dossier, 
 	rows []HistoryRow, seq int) (*Form, error) {
 	f := &Form{Kind: kind, Dossier: *d}
 	if kind == workflow.FormControlSheet {
+		if !p.Staff() {
+			return nil, errs.Forbidden("staff_only", "kind", "phiếu kiểm soát chỉ dành cho cán bộ của Ban",
+				"the control sheet is for the board's staff only")
+		}
 		f.IssuedAt, f.Steps = s.now(), rows
 		if d.ReceivedAt != nil {
 			f.IssuedAt = *d.ReceivedAt
@@ -103,10 +118,14 @@ func (s *Service) formFor(ctx context.Context, p *Principal, d *models.Dossier, 
 			return nil, err
 		}
 		f.Receipt, f.TrackingURL = r, s.TrackingURL(d)
+		if err := s.receiptTimes(f, d); err != nil {
+			return nil, err
+		}
 	}
 	if kind == workflow.FormApology {
 		f.Approval = row
 		f.IssuedBy = row.ActorName
+		f.Extension = formExtension(row)
 	}
 	return f, s.number(f, row.At)
 }
@@ -141,6 +160,10 @@ func (s *Service) fillForm(ctx context.Context, f *Form, d *models.Dossier) erro
 	}
 	f.Board = *b
 	f.Names.Procedure, f.Names.Variant, f.Names.State = s.names(d)
+	if f.Kind == workflow.FormControlSheet {
+		f.Control, err = s.controlSteps(ctx, d, f.Steps)
+		return err
+	}
 	if f.Event == nil {
 		return nil
 	}

@@ -185,6 +185,7 @@ func (w *app) resetPost(c echo.Context) error {
 	}
 	p.Form = newForm(v)
 	p.Form.Values.Del("password")
+	p.Form.Values.Del("password_confirm")
 	if v.Get("password") != v.Get("password_confirm") {
 		return w.formError(c, p, "public/reset", errs.Invalid("password_confirm",
 			"mật khẩu nhập lại không khớp", "the passwords do not match"))

@@ -51,17 +51,17 @@ var mainPages = []mainPage{
 	{path: "/notifications", name: "notifications", user: "investor", setup: askedToComplete},
 }
 
-// filed is a dossier filed through the service, with its tracking link.
-type filed struct {
+// trackable is a dossier filed through the service, with its tracking link.
+type trackable struct {
 	View *service.DossierView
 	// Link is the tracking page's path and query, as the receipt's QR code
 	// holds it.
 	Link string
 }
 
-// fileDossier files a construction permit for the investor with HBI
+// fileTrackable files a construction permit for the investor with HBI
 // under applicant's name.
-func fileDossier(t testing.TB, s *webtest.Site, applicant string) filed {
+func fileTrackable(t testing.TB, s *webtest.Site, applicant string) trackable {
 	t.Helper()
 	v := s.File(t, "investor", "HBI", "construction-permit", "new", applicant)
 	d, err := models.GetDossierByCode(context.Background(), s.DB, v.Code)
@@ -72,19 +72,19 @@ func fileDossier(t testing.TB, s *webtest.Site, applicant string) filed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return filed{View: v, Link: u.RequestURI()}
+	return trackable{View: v, Link: u.RequestURI()}
 }
 
-// trackedDossier is the tracking page of a filed dossier.
+// trackedDossier is the tracking page of a dossier just filed.
 func trackedDossier(t testing.TB, s *webtest.Site) string {
-	return fileDossier(t, s, "Công ty TNHH Điện tử Hòa Bình").Link
+	return fileTrackable(t, s, "Công ty TNHH Điện tử Hòa Bình").Link
 }
 
 // askedToComplete files a dossier for the investor and has the officer
 // ask for its completion at intake: the investor has a notification.
 func askedToComplete(t testing.TB, s *webtest.Site) string {
 	t.Helper()
-	f := fileDossier(t, s, "Công ty Cổ phần Cơ khí Lương Sơn")
+	f := fileTrackable(t, s, "Công ty Cổ phần Cơ khí Lương Sơn")
 	_, _, err := s.Svc.Fire(context.Background(), s.Principal(t, "hbi.officer"), f.View.Code, service.EventRequest{
 		Event: "request_completion", Version: f.View.Version, Comment: "Bổ sung bản vẽ thiết kế có chữ ký.",
 		Missing: []workflow.MissingItem{{Document: "design_drawings", Reason: "Bản vẽ chưa có chữ ký của chủ nhiệm thiết kế."}}})
@@ -94,8 +94,8 @@ func askedToComplete(t testing.TB, s *webtest.Site) string {
 	return ""
 }
 
-// signIn signs username in through the sign-in form, in Vietnamese.
-func signIn(t *testing.T, tab *browsertest.Tab, username string) {
+// browserSignIn signs username in through the sign-in form, in Vietnamese.
+func browserSignIn(t *testing.T, tab *browsertest.Tab, username string) {
 	t.Helper()
 	tab.Go("/lang/vi?next=/login")
 	tab.FillLabel("Tên đăng nhập hoặc email", username)
@@ -106,11 +106,11 @@ func signIn(t *testing.T, tab *browsertest.Tab, username string) {
 	tab.ConsoleErrors() // the first page of a role may not be built yet
 }
 
-// missingMessage is how a page shows a message id it found no text for.
-var missingMessage = regexp.MustCompile(`\[[a-z0-9_]+(\.[a-z0-9_]+)+\]`)
+// missingMessageID is how a page shows a message id it found no text for.
+var missingMessageID = regexp.MustCompile(`\[[a-z0-9_]+(\.[a-z0-9_]+)+\]`)
 
-// widthName names a viewport width in the screenshots' names.
-func widthName(w int) string {
+// viewportName names a viewport width in the screenshots' names.
+func viewportName(w int) string {
 	if w < 768 {
 		return "phone"
 	}
@@ -145,7 +145,7 @@ func TestBrowserPages(t *testing.T) {
 			}
 			tab := b.Tab(t, s.URL)
 			if pg.user != "" {
-				signIn(t, tab, pg.user)
+				browserSignIn(t, tab, pg.user)
 			}
 			for _, lang := range []string{"vi", "en"} {
 				for _, width := range []int{browsertest.Desktop, browsertest.Phone} {
@@ -153,7 +153,7 @@ func TestBrowserPages(t *testing.T) {
 					if st := tab.Go("/lang/" + lang + "?next=" + url.QueryEscape(path)); st != want || tab.Lang() != lang {
 						t.Fatalf("%s (%s, %d px): status %d, lang %q", path, lang, width, st, tab.Lang())
 					}
-					if m := missingMessage.FindString(tab.Text("body")); m != "" {
+					if m := missingMessageID.FindString(tab.Text("body")); m != "" {
 						t.Errorf("%s (%s): a message is missing: %s", path, lang, m)
 					}
 					tab.NoHorizontalScroll()
@@ -167,7 +167,7 @@ func TestBrowserPages(t *testing.T) {
 						}
 					}
 					if shots != "" {
-						tab.Screenshot(filepath.Join(shots, pg.name+"-"+lang+"-"+widthName(width)+".png"))
+						tab.Screenshot(filepath.Join(shots, pg.name+"-"+lang+"-"+viewportName(width)+".png"))
 					}
 				}
 			}
@@ -181,8 +181,8 @@ func TestBrowserTrackingLink(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
 	s := webtest.New(t, modelstest.SQLite(t))
-	f := fileDossier(t, s, "Công ty TNHH Thép Kỳ Sơn")
-	view, err := s.Svc.Track(context.Background(), f.View.Code, pinOf(t, f.Link), "10.9.9.9")
+	f := fileTrackable(t, s, "Công ty TNHH Thép Kỳ Sơn")
+	view, err := s.Svc.Track(context.Background(), f.View.Code, trackingPIN(t, f.Link), "10.9.9.9")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,14 +200,14 @@ func TestBrowserTrackingLink(t *testing.T) {
 		}
 	}
 	// a wrong PIN shows nothing of the dossier
-	wrong := strings.Replace(f.Link, "pin="+pinOf(t, f.Link), "pin=000000", 1)
+	wrong := strings.Replace(f.Link, "pin="+trackingPIN(t, f.Link), "pin=000000", 1)
 	if tab.Go(wrong); tab.Count("#h-result") != 0 || strings.Contains(tab.Text("main"), "Thép Kỳ Sơn") {
 		t.Fatal("a wrong PIN showed the dossier")
 	}
 }
 
-// pinOf is the PIN of a tracking link.
-func pinOf(t *testing.T, link string) string {
+// trackingPIN is the PIN of a tracking link.
+func trackingPIN(t *testing.T, link string) string {
 	t.Helper()
 	u, err := url.Parse(link)
 	if err != nil {
@@ -240,7 +240,7 @@ func TestBrowserFormWithoutCSRFToken(t *testing.T) {
 		tab.Cookie("motcua_session") != "" {
 		t.Fatalf("without its token: %d at %s, session %q:\n%s", st, tab.Path(), tab.Cookie("motcua_session"), tab.Text("main"))
 	}
-	signIn(t, tab, "investor")
+	browserSignIn(t, tab, "investor")
 }
 
 // TestBrowserScriptInNameEscaped: an applicant named with a script and
@@ -253,7 +253,7 @@ func TestBrowserScriptInNameEscaped(t *testing.T) {
 	b := browsertest.Start(t)
 	s := webtest.New(t, modelstest.SQLite(t))
 	const name = `<script>alert("xss")</script><img src=x onerror=alert(1)>`
-	f := fileDossier(t, s, name)
+	f := fileTrackable(t, s, name)
 	tab := b.Tab(t, s.URL)
 	tab.BypassCSP()
 	if st := tab.Go(f.Link); st != http.StatusOK {
@@ -294,7 +294,7 @@ func TestBrowserSignUpAndVerify(t *testing.T) {
 	if st := tab.Click("Xác minh email"); st != http.StatusOK || !strings.Contains(tab.Text("main"), "Email đã được xác minh") {
 		t.Fatalf("verification: %d at %s:\n%s", st, tab.Path(), tab.Text("main"))
 	}
-	signIn(t, tab, email)
+	browserSignIn(t, tab, email)
 	if tab.Go("/account"); !strings.Contains(tab.Text("main"), "Công ty TNHH Thép Hòa Bình") {
 		t.Fatalf("the account page does not show the new investor:\n%s", tab.Text("main"))
 	}

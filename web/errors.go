@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -87,6 +88,12 @@ func (w *app) classify(c echo.Context, err error) (*errs.Error, int) {
 			return errs.New(errs.KindInvalid, "method_not_allowed", "", "phương thức không được phép",
 				"method not allowed"), he.Code
 		}
+	}
+	if errors.Is(err, context.Canceled) {
+		// the browser went away (a click elsewhere mid-request): nothing to show, nothing wrong here
+		w.log.Info("web: request canceled by the client", "path", c.Request().URL.Path)
+		return errs.New(errs.KindUnavailable, "canceled", "", "yêu cầu đã bị hủy", "the request was canceled"),
+			http.StatusServiceUnavailable
 	}
 	var be *service.BodyError
 	if errors.As(err, &be) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -20,12 +21,15 @@ type Form struct {
 	Message string
 }
 
-// newForm is a form holding values (nil for an empty one).
+// newForm is a form holding a copy of values (nil for an empty one): a
+// handler may drop a password from the form without touching what it
+// still has to read.
 func newForm(values url.Values) *Form {
-	if values == nil {
-		values = url.Values{}
+	c := url.Values{}
+	for k, v := range values {
+		c[k] = append([]string(nil), v...)
 	}
-	return &Form{Values: values, Errors: map[string]string{}}
+	return &Form{Values: c, Errors: map[string]string{}}
 }
 
 // Value is the value sent for field name.
@@ -155,3 +159,13 @@ func formValues(c echo.Context) (url.Values, error) {
 
 // statusOK is the status of a page shown as asked.
 const statusOK = http.StatusOK
+
+// parseID is a positive id a select sent, 0 for none or garbage (the
+// service then refuses or ignores it, naming the field).
+func parseID(s string) uint {
+	id, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint(id)
+}

@@ -80,6 +80,12 @@ func (c *catalog) T(lang, id string, args ...any) string {
 		}
 	}
 	s, err := c.loc[lang].Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A language without plural forms (Vietnamese) writes one text;
+		// go-i18n's rule still asks its "one" form for 0 and 1.
+		cfg.PluralCount = nil
+		s, err = c.loc[lang].Localize(cfg)
+	}
 	if err != nil {
 		return "[" + id + "]"
 	}

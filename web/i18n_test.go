@@ -128,6 +128,9 @@ func TestMissingMessageShows(t *testing.T) {
 	if got := c.T(langVI, "period.working_days", "Count", 15); got != "15 ngày làm việc" {
 		t.Fatalf("vi plural: %q", got)
 	}
+	if got := c.T(langVI, "period.working_days", "Count", 1); got != "1 ngày làm việc" {
+		t.Fatalf("vi with a count of 1: %q", got)
+	}
 	if got := c.T(langEN, "period.working_days", "Count", 1); got != "1 working day" {
 		t.Fatalf("en singular: %q", got)
 	}

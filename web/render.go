@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow"
 )
@@ -87,6 +88,17 @@ func (p *Page) Num(v any) string { return p.w.i18n.number(p.Lang, v) }
 
 // Pct formats a ratio as a percentage in the page's language.
 func (p *Page) Pct(ratio float64) string { return p.w.i18n.percent(p.Lang, ratio) }
+
+// Board is a board's name in the page's language.
+func (p *Page) Board(b models.Board) string {
+	if p.Lang == langEN && b.NameEN != "" {
+		return b.NameEN
+	}
+	return b.NameVI
+}
+
+// Past reports whether t is before the page's instant.
+func (p *Page) Past(t *time.Time) bool { return t != nil && p.Now.After(*t) }
 
 // Other is the language the switch offers.
 func (p *Page) Other() string {
@@ -168,8 +180,30 @@ func templateFuncs(a *assets) template.FuncMap {
 		"field": newField,
 		"dict":  dict,
 		"add":   func(a, b int) int { return a + b },
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i
+			}
+			return out
+		},
+		// isoToDate shows a yyyy-mm-dd date as dd/mm/yyyy.
+		"isoToDate": func(s string) string {
+			t, err := time.Parse("2006-01-02", s)
+			if err != nil {
+				return s
+			}
+			return t.Format(dateLayout)
+		},
 		"query": func(kv ...string) template.URL { return template.URL(encodeQuery(kv...)) },
 		"join":  strings.Join,
+		// withForm is the page with another form's values and messages:
+		// a page of several forms fills only the one that was sent.
+		"withForm": func(p *Page, f *Form) *Page {
+			q := *p
+			q.Form = f
+			return &q
+		},
 		// attrs marks attributes written in a template as safe; never pass
 		// it what a user typed.
 		"attrs": func(s string) template.HTMLAttr { return template.HTMLAttr(s) },

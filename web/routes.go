@@ -18,7 +18,7 @@ const (
 // routes is the route table of the pages, area by area; each area's file
 // registers its own.
 func (w *app) routes(r *router) {
-	r.e.GET("/static/:name", w.assets.serve)
+	r.e.GET("/static/:name", w.assets.serve, compress)
 	r.get("/lang/:lang", w.switchLanguage)
 	w.publicRoutes(r)
 	w.accountRoutes(r)

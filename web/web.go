@@ -21,8 +21,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/motcua/motcua/service"
 )
@@ -115,8 +117,15 @@ func (r *router) post(path string, h handler, m ...echo.MiddlewareFunc) {
 // that the chain's error middleware renders as a page.
 type handler func(c echo.Context) error
 
-// chain is the middleware every page runs through, outermost first: the
-// error page, the language, the session, then CSRF.
+// chain is the middleware every page runs through, outermost first:
+// compression, the error page, the language, the session, then CSRF.
 func (w *app) chain() []echo.MiddlewareFunc {
-	return []echo.MiddlewareFunc{w.renderErrors, w.language, w.session, w.csrfCheck}
+	return []echo.MiddlewareFunc{compress, w.renderErrors, w.language, w.session, w.csrfCheck}
 }
+
+// compress gzips pages, stylesheets and scripts for a slow line; files
+// (PDFs, scans) go as they are.
+var compress = middleware.GzipWithConfig(middleware.GzipConfig{
+	MinLength: 1024,
+	Skipper:   func(c echo.Context) bool { return strings.Contains(c.Path(), "/attachments/") },
+})

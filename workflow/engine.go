@@ -349,7 +349,9 @@ func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersio
 	return d, ev, nil
 }
 
-// Allowed lists the events role may fire at dossier d in its current state.
+// Allowed lists the events role may fire at dossier d in its current
+// state: an extension is approved or refused only while one is proposed,
+// and proposed only while none is.
 func (e *Engine) Allowed(d *models.Dossier, role Role) []Event {
 	p, err := e.cat.Procedure(d.Procedure)
 	if err != nil {
@@ -360,8 +362,13 @@ func (e *Engine) Allowed(d *models.Dossier, role Role) []Event {
 		return nil
 	}
 	var out []Event
+	pending := d.ExtensionProposalSeq != 0
 	for _, ev := range v.EventsFrom(State(d.State)) {
-		if ev.allows(role) {
+		switch {
+		case !ev.allows(role):
+		case ev.Extension == ExtensionPropose && pending:
+		case (ev.Extension == ExtensionApprove || ev.Extension == ExtensionRefuse) && !pending:
+		default:
 			out = append(out, ev.Code)
 		}
 	}

@@ -174,3 +174,9 @@ func (c *Client) SetCookie(name, value string) {
 	u, _ := url.Parse(c.site.URL)
 	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
 }
+
+// PDF is a small valid-looking PDF file named name, its text marking it.
+func PDF(name, text string) File {
+	body := "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + text + "\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+	return File{Name: name, Body: []byte(body)}
+}

@@ -7,6 +7,7 @@ package webtest
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -89,7 +90,7 @@ func New(t testing.TB, db *gorm.DB) *Site {
 	e := echo.New()
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.Use(web.SecurityHeaders(false))
-	pageErrors, err := web.Mount(e, web.Deps{Service: s.Svc})
+	pageErrors, err := web.Mount(e, web.Deps{Service: s.Svc, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +101,14 @@ func New(t testing.TB, db *gorm.DB) *Site {
 	s.seed(t)
 	s.startMail(t)
 	return s
+}
+
+// testWriter writes log lines to the test's log.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }
 
 // seed creates the boards, their zones and the users.
