@@ -43,13 +43,18 @@ func (tb *Tab) NoHorizontalScroll() {
 		var out = {Scroll: de.scrollWidth, Width: w, Culprits: []};
 		if (de.scrollWidth <= w) return out;
 		var all = document.body.querySelectorAll("*");
-		var wide = function (el) { var r = el.getBoundingClientRect(); return r.width > 0 && r.right > w + 0.5; };
+		var wide = function (el) {
+			var r = el.getBoundingClientRect();
+			if (r.width > 0 && r.right > w + 0.5) return true;
+			// text that does not wrap sticks out of a box that fits
+			return el.scrollWidth > el.clientWidth + 1 && r.left + el.scrollWidth > w + 0.5 && getComputedStyle(el).overflowX === "visible";
+		};
 		for (var i = 0; i < all.length && out.Culprits.length < 8; i++) {
 			var el = all[i];
 			if (!wide(el)) continue;
 			var inner = false;
 			for (var j = 0; j < el.children.length; j++) if (wide(el.children[j])) { inner = true; break; }
-			if (!inner) out.Culprits.push(`+jsDescribe+`(el) + " reaches " + Math.round(el.getBoundingClientRect().right) + " px");
+			if (!inner) out.Culprits.push(`+jsDescribe+`(el) + " reaches " + Math.round(Math.max(el.getBoundingClientRect().right, el.getBoundingClientRect().left + el.scrollWidth)) + " px");
 		}
 		return out;
 	})()`, &res)
