@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-office test-short lint bench check-config screenshots clean
+.PHONY: build run test test-browser test-office test-short lint bench check-config screenshots clean
 
 ## build: compile the motcua binary into bin/
 build:
@@ -15,15 +15,21 @@ run: build
 	./$(BIN) seed-demo
 	./$(BIN) serve
 
-## test: lint (gofmt, vet) and the whole suite with the race detector, on SQLite and PostgreSQL, then test-office.
-## The suite includes the browser tests (web/browser_test.go: Debian's Chromium driven by chromedp, axe-core
-## from web/testdata/axe's lockfile, which scripts/preflight installs with npm ci).
+## test: lint (gofmt, vet) and the whole suite with the race detector, on SQLite and PostgreSQL, then test-browser
+## (web/browser_test.go: Debian's Chromium driven by chromedp, axe-core from web/testdata/axe's lockfile, which
+## scripts/preflight installs with npm ci) and test-office.
 ## A tool this machine lacks (PostgreSQL, LibreOffice, Chromium, npm) is skipped with one loud line; .ci/run
 ## installs them and sets MOTCUA_REQUIRE_* so that nothing is skipped there.
 test: lint
 	@./scripts/preflight
-	$(GO) test -race -count=1 -skip '^TestXLSXInLibreOffice$$' $(PKGS)
+	$(GO) test -race -count=1 -skip '^(TestXLSXInLibreOffice|TestBrowser.*)$$' $(PKGS)
+	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-office
+
+## test-browser: the browser tests of the pages, without the race detector (it doubled their time and races in
+## the pages' code are what the other web tests find under it); skipped without chromium unless MOTCUA_REQUIRE_BROWSER=1
+test-browser:
+	$(GO) test -count=1 -run '^TestBrowser' ./web/
 
 ## test-office: open the Biểu 06 workbook in LibreOffice Calc (headless) and find its total (skipped without libreoffice-calc unless MOTCUA_REQUIRE_OFFICE=1)
 test-office:
