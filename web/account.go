@@ -1,8 +1,8 @@
 package web
 
 import (
-	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +18,7 @@ func (w *app) accountRoutes(r *router) {
 	r.post("/logout", w.logout, signedIn())
 	r.get("/signup", w.signupPage)
 	r.post("/signup", w.signupPost)
+	r.get("/signup/sent", w.signupSent)
 	r.get("/verify-email", w.verifyPage)
 	r.post("/verify-email", w.verifyPost)
 	r.post("/verification", w.resendPost)
@@ -99,9 +100,15 @@ func (w *app) signupPost(c echo.Context) error {
 		p.Form.Values.Del("password_confirm")
 		return w.formError(c, p, "public/signup", err)
 	}
-	p.Title = p.T("signup.sent_title")
-	p.Data = v.Get("email")
-	return w.render(c, http.StatusCreated, "public/signup_sent", p)
+	return redirect(c, "/signup/sent"+encodeQuery("email", strings.TrimSpace(v.Get("email"))))
+}
+
+// signupSent answers GET /signup/sent after a sign-up (a redirect, so that
+// reloading the page does not send the form again).
+func (w *app) signupSent(c echo.Context) error {
+	p := w.page(c, "signup.sent_title")
+	p.Data = c.QueryParam("email")
+	return w.render(c, statusOK, "public/signup_sent", p)
 }
 
 // verifyPage answers the link of the verification email with a button:

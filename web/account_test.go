@@ -23,7 +23,7 @@ func TestSignUpThroughPages(t *testing.T) {
 		c.Get(t, "/signup")
 		form := url.Values{"full_name": {"Công ty TNHH Mới"}, "email": {"moi@congtymoi.vn"}, "password": {"một-mật-khẩu-dài"},
 			"password_confirm": {"một-mật-khẩu-dài"}}
-		if r := c.Post(t, "/signup", form); r.Status != http.StatusCreated || !strings.Contains(r.Body, "moi@congtymoi.vn") {
+		if r := c.Post(t, "/signup", form); r.Status != http.StatusOK || r.URL != "/signup/sent?email=moi%40congtymoi.vn" || !strings.Contains(r.Body, "moi@congtymoi.vn") {
 			t.Fatalf("sign-up: %d", r.Status)
 		}
 		c.Get(t, "/login")
@@ -62,7 +62,7 @@ func TestPasswordResetThroughPages(t *testing.T) {
 		c.Get(t, link)
 		r := c.Post(t, "/reset-password", url.Values{"token": {token}, "password": {"mật-khẩu-mới-rất-dài"},
 			"password_confirm": {"mật-khẩu-khác-hẳn-đi"}})
-		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "mật khẩu nhập lại không khớp") ||
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "Mật khẩu nhập lại không khớp") ||
 			strings.Contains(r.Body, "mật-khẩu-khác-hẳn-đi") || strings.Contains(r.Body, "mật-khẩu-mới-rất-dài") {
 			t.Fatalf("different passwords: %d", r.Status)
 		}

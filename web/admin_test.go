@@ -193,7 +193,7 @@ func TestAdminRoleAndDeactivation(t *testing.T) {
 			t.Fatal("the admin's own page offers deactivation")
 		}
 		if r := a.Post(t, self, url.Values{"action": {"deactivate"}}); r.Status != http.StatusBadRequest ||
-			!strings.Contains(r.Body, "không thể tự khóa tài khoản của mình") {
+			!strings.Contains(r.Body, "hông thể tự khóa tài khoản của mình") {
 			t.Fatalf("self-deactivation: %d", r.Status)
 		}
 		if !userByName(t, s, "hbi.admin").Active {
@@ -340,13 +340,13 @@ func TestAdminBadInput(t *testing.T) {
 			status         int
 			fault, message string
 		}{
-			{"empty username", url.Values{"username": {""}}, http.StatusBadRequest, "username", "thiếu username"},
+			{"empty username", url.Values{"username": {""}}, http.StatusBadRequest, "username", "Thiếu username"},
 			{"invalid email", url.Values{"email": {"an@"}}, http.StatusBadRequest, "email", "không phải địa chỉ email hợp lệ"},
 			{"duplicate username", url.Values{"username": {"hbi.officer"}}, http.StatusConflict, "username", "đã được dùng"},
 			{"passwords differ", url.Values{"password_confirm": {"khac-mat-khau"}}, http.StatusBadRequest, "password_confirm", "không khớp"},
 			{"short password", url.Values{"password": {"ngan"}, "password_confirm": {"ngan"}}, http.StatusBadRequest, "password", "ít nhất 10 ký tự"},
-			{"bad role", url.Values{"role": {"system"}}, http.StatusBadRequest, "role", "vai trò phải là"},
-			{"link without email", url.Values{"email": {""}, "password_mode": {"email"}}, http.StatusBadRequest, "email", "cần địa chỉ email"},
+			{"bad role", url.Values{"role": {"system"}}, http.StatusBadRequest, "role", "Vai trò phải là"},
+			{"link without email", url.Values{"email": {""}, "password_mode": {"email"}}, http.StatusBadRequest, "email", "Cần địa chỉ email"},
 		} {
 			a.Get(t, "/admin/users/new")
 			form := newUserForm("hbi.hople")
@@ -438,7 +438,7 @@ func TestAdminHolidays(t *testing.T) {
 			t.Errorf("%s: %d, no message that the calendar is not published", year, r.Status)
 		}
 	}
-	for year, want := range map[string]string{"1800": "năm phải từ 1900 đến 2199", "hai-nghin": "năm phải là một số"} {
+	for year, want := range map[string]string{"1800": "Năm phải từ 1900 đến 2199", "hai-nghin": "Năm phải là một số"} {
 		r := a.Get(t, "/admin/holidays?year="+year)
 		if r.Status != http.StatusBadRequest || !strings.Contains(fieldError(r.Body, "year"), want) || strings.Contains(r.Body, "<tbody>") {
 			t.Errorf("year %s: %d %q", year, r.Status, fieldError(r.Body, "year"))
@@ -555,7 +555,7 @@ func TestAdminPagesForbidden(t *testing.T) {
 			c := s.Client(t)
 			c.Login(t, role)
 			for _, p := range gets {
-				if r := c.Get(t, p); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "vai trò của bạn không được dùng trang này") {
+				if r := c.Get(t, p); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Vai trò của bạn không được dùng trang này") {
 					t.Errorf("%s GET %s: %d", role, p, r.Status)
 				}
 			}

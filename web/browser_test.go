@@ -291,7 +291,7 @@ func TestBrowserFormWithoutCSRFToken(t *testing.T) {
 	}
 	tab.FillLabel("Tên đăng nhập hoặc email", "investor")
 	tab.FillLabel("Mật khẩu", webtest.Password)
-	if st := tab.Click("Đăng nhập"); st != http.StatusForbidden || !strings.Contains(tab.Text("main"), "biểu mẫu đã hết hạn") ||
+	if st := tab.Click("Đăng nhập"); st != http.StatusForbidden || !strings.Contains(tab.Text("main"), "Biểu mẫu đã hết hạn") ||
 		tab.Cookie("motcua_session") != "" {
 		t.Fatalf("without its token: %d at %s, session %q:\n%s", st, tab.Path(), tab.Cookie("motcua_session"), tab.Text("main"))
 	}

@@ -116,9 +116,7 @@ type walkInData struct {
 func (w *app) walkIn(c echo.Context) error {
 	p := w.page(c, "walkin.title")
 	p.Form = newForm(c.QueryParams())
-	if p.Form.Value("receive_now") == "" && p.Form.Value("procedure") == "" {
-		p.Form.Values.Set("receive_now", "1")
-	}
+	p.Form.Values.Set("receive_now", "1") // the usual case: the applicant waits for form 01
 	d, err := w.walkInData(c, p.Form.Values)
 	if err != nil {
 		return err

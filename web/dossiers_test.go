@@ -92,6 +92,9 @@ func TestWizard(t *testing.T) {
 		if len(atts) != len(requiredFiles(t, s, "construction-permit", "new")) || atts[0].StorageKey == "" {
 			t.Fatalf("attachments %+v", atts)
 		}
+		if !atts[0].CreatedAt.Equal(s.Clock.Now()) {
+			t.Fatalf("a document filed at %s is recorded at %s", s.Clock.Now(), atts[0].CreatedAt)
+		}
 		if r := c.Get(t, "/dossiers"); !strings.Contains(r.Body, code) {
 			t.Fatal("my dossiers does not list the new one")
 		}
@@ -117,7 +120,7 @@ func TestWizardRefusesWithNothingWritten(t *testing.T) {
 		bad["documents.application_form"] = []webtest.File{{Name: "don.exe", Body: []byte("MZ\x90\x00 not a document")}}
 		c.Get(t, "/dossiers/new?board=HBI&procedure=construction-permit&variant=new")
 		r := c.PostFiles(t, "/dossiers/new", base, bad)
-		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "chỉ nhận tệp PDF") ||
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "hỉ nhận tệp PDF") ||
 			!strings.Contains(r.Body, `id="doc-application_form-error"`) {
 			t.Fatalf("bad file type: %d\n%s", r.Status, r.Body)
 		}

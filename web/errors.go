@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -104,12 +106,23 @@ func (w *app) classify(c echo.Context, err error) (*errs.Error, int) {
 		http.StatusInternalServerError
 }
 
-// message is a domain error's message in lang.
+// message is a domain error's message in lang, as a sentence: the
+// service writes it for the API, in lower case.
 func (w *app) message(lang string, de *errs.Error) string {
+	m := de.VI
 	if lang == langEN && de.EN != "" {
-		return de.EN
+		m = de.EN
 	}
-	return de.VI
+	return capitalize(m)
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // errorHandler renders the errors that reach Echo outside a page handler

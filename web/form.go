@@ -74,11 +74,18 @@ type Field struct {
 	Hint     string
 	// Attrs are extra attributes, already safe: autocomplete, inputmode…
 	Attrs string
+	// Scope tells apart the ids of fields of the same name in several forms
+	// of one page (each action's comment): ids must be unique for a label
+	// to name its own field.
+	Scope string
 }
 
-// ID is the input's id, from its name.
+// ID is the input's id, from its name and scope.
 func (f Field) ID() string {
 	r := strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
+	if f.Scope != "" {
+		return "f-" + r.Replace(f.Scope) + "-" + r.Replace(f.Name)
+	}
 	return "f-" + r.Replace(f.Name)
 }
 
@@ -89,7 +96,7 @@ func (f Field) Value() string { return f.Page.Form.Value(f.Name) }
 func (f Field) Error() string { return f.Page.Form.Error(f.Name) }
 
 // newField is the template function "field": field page name labelID type
-// [required] [hintID].
+// [required] [hintID] ["attrs:…"] ["scope:…"].
 func newField(p *Page, name, labelID, typ string, opts ...any) Field {
 	f := Field{Page: p, Name: name, Label: p.T(labelID), Type: typ}
 	for _, o := range opts {
@@ -99,6 +106,8 @@ func newField(p *Page, name, labelID, typ string, opts ...any) Field {
 		case string:
 			if strings.HasPrefix(v, "attrs:") {
 				f.Attrs = strings.TrimPrefix(v, "attrs:")
+			} else if strings.HasPrefix(v, "scope:") {
+				f.Scope = strings.TrimPrefix(v, "scope:")
 			} else {
 				f.Hint = p.T(v)
 			}

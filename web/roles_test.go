@@ -24,13 +24,7 @@ func TestRolePages(t *testing.T) {
 		s := webtest.New(t, db)
 		hbi := s.File(t, "investor", "HBI", "construction-permit", "new", "Công ty HBI")
 		bgg := s.File(t, "investor2", "BGG", "construction-permit", "new", "Công ty BGG")
-		for _, c := range []struct {
-			user      string
-			forbidden []string // pages the role may not open: 403
-			notFound  []string // dossiers it may not see: 404
-			open      []string // pages it may open: 200
-			absent    []string // what its pages must not offer
-		}{
+		for _, c := range []roleCase{
 			{"investor", []string{"/desk", "/desk/intake", "/decisions", "/desk/file", "/desk/search"},
 				[]string{"/dossiers/" + bgg.Code}, []string{"/dossiers", "/dossiers/new", "/dossiers/" + hbi.Code},
 				[]string{"/events/receive", "/events/request_completion", "Mã tra cứu</dt>"}},
@@ -43,51 +37,71 @@ func TestRolePages(t *testing.T) {
 			{"hbi.manager", []string{"/desk", "/decisions", "/desk/file", "/dossiers/new"}, []string{"/dossiers/" + bgg.Code},
 				[]string{"/desk/search", "/dossiers/" + hbi.Code}, []string{"/events/"}},
 		} {
-			cl := s.Client(t)
-			cl.Login(t, c.user)
-			var seen strings.Builder
-			for _, p := range c.forbidden {
-				if r := cl.Get(t, p); r.Status != http.StatusForbidden {
-					t.Errorf("%s opens %s: %d", c.user, p, r.Status)
-				}
-			}
-			for _, p := range c.notFound {
-				if r := cl.Get(t, p); r.Status != http.StatusNotFound || strings.Contains(r.Body, "Công ty HBI") ||
-					strings.Contains(r.Body, "Công ty BGG") {
-					t.Errorf("%s opens %s: %d", c.user, p, r.Status)
-				}
-			}
-			for _, p := range c.open {
-				r := cl.Get(t, p)
-				if r.Status != http.StatusOK {
-					t.Errorf("%s cannot open %s: %d", c.user, p, r.Status)
-				}
-				seen.WriteString(r.Body)
-			}
-			for _, a := range c.absent {
-				if strings.Contains(seen.String(), a) {
-					t.Errorf("%s's pages offer %q", c.user, a)
-				}
-			}
+			t.Run(c.user, func(t *testing.T) { c.check(t, s) })
 		}
-		// forms posted for actions the role may not take
-		for _, c := range []struct{ user, code, event string }{
-			{"investor", hbi.Code, "receive"}, {"hbi.leader", hbi.Code, "receive"}, {"bgg.officer", hbi.Code, "receive"},
-			{"investor2", hbi.Code, "withdraw"}, {"hbi.manager", hbi.Code, "request_completion"},
-		} {
-			cl := s.Client(t)
-			cl.Login(t, c.user)
-			cl.Get(t, "/")
-			r := cl.Post(t, "/dossiers/"+c.code+"/events/"+c.event, url.Values{"version": {"1"}, "comment": {"x"}})
-			if r.Status != http.StatusForbidden && r.Status != http.StatusNotFound && r.Status != http.StatusConflict {
-				t.Errorf("%s fires %s: %d", c.user, c.event, r.Status)
-			}
-		}
-		v, err := s.Svc.Dossier(context.Background(), s.Principal(t, "hbi.officer"), hbi.Code)
-		if err != nil || v.State != "submitted" || v.Version != 1 {
-			t.Fatalf("after refused forms: %s v%d %v", v.State, v.Version, err)
-		}
+		checkRefusedForms(t, s, hbi.Code)
 	})
+}
+
+// roleCase is what one role's pages must and must not give.
+type roleCase struct {
+	user      string
+	forbidden []string // pages the role may not open: 403
+	notFound  []string // dossiers it may not see: 404, showing nothing of them
+	open      []string // pages it may open: 200
+	absent    []string // what its pages must not offer
+}
+
+// check signs the role in and goes through its pages.
+func (c roleCase) check(t *testing.T, s *webtest.Site) {
+	cl := s.Client(t)
+	cl.Login(t, c.user)
+	for _, p := range c.forbidden {
+		if r := cl.Get(t, p); r.Status != http.StatusForbidden {
+			t.Errorf("%s opens %s: %d", c.user, p, r.Status)
+		}
+	}
+	for _, p := range c.notFound {
+		if r := cl.Get(t, p); r.Status != http.StatusNotFound || strings.Contains(r.Body, "Công ty HBI") ||
+			strings.Contains(r.Body, "Công ty BGG") {
+			t.Errorf("%s opens %s: %d", c.user, p, r.Status)
+		}
+	}
+	var seen strings.Builder
+	for _, p := range c.open {
+		r := cl.Get(t, p)
+		if r.Status != http.StatusOK {
+			t.Errorf("%s cannot open %s: %d", c.user, p, r.Status)
+		}
+		seen.WriteString(r.Body)
+	}
+	for _, a := range c.absent {
+		if strings.Contains(seen.String(), a) {
+			t.Errorf("%s's pages offer %q", c.user, a)
+		}
+	}
+}
+
+// checkRefusedForms: forms posted for actions the role may not take are
+// refused, and the dossier is unchanged.
+func checkRefusedForms(t *testing.T, s *webtest.Site, code string) {
+	t.Helper()
+	for _, c := range []struct{ user, event string }{
+		{"investor", "receive"}, {"hbi.leader", "receive"}, {"bgg.officer", "receive"}, {"investor2", "withdraw"},
+		{"hbi.manager", "request_completion"},
+	} {
+		cl := s.Client(t)
+		cl.Login(t, c.user)
+		cl.Get(t, "/")
+		r := cl.Post(t, "/dossiers/"+code+"/events/"+c.event, url.Values{"version": {"1"}, "comment": {"x"}})
+		if r.Status != http.StatusForbidden && r.Status != http.StatusNotFound && r.Status != http.StatusConflict {
+			t.Errorf("%s fires %s: %d", c.user, c.event, r.Status)
+		}
+	}
+	v, err := s.Svc.Dossier(context.Background(), s.Principal(t, "hbi.officer"), code)
+	if err != nil || v.State != "submitted" || v.Version != 1 {
+		t.Fatalf("after refused forms: %s v%d %v", v.State, v.Version, err)
+	}
 }
 
 // TestScriptEscaped: a <script> in an applicant's name and in a comment

@@ -36,7 +36,7 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: not a Vietnamese page", path)
 		}
 	}
-	if r := c.Get(t, "/no-such-page"); r.Status != http.StatusNotFound || !strings.Contains(r.Body, "không có trang này") {
+	if r := c.Get(t, "/no-such-page"); r.Status != http.StatusNotFound || !strings.Contains(r.Body, "Không có trang này") {
 		t.Fatalf("unknown page: %d %q", r.Status, r.Body)
 	}
 	home := c.Get(t, "/")
@@ -93,7 +93,7 @@ func TestCSRF(t *testing.T) {
 				f[k] = v
 			}
 			r := c.Post(t, "/login", f)
-			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "biểu mẫu đã hết hạn") || c.Cookie("motcua_session") != "" {
+			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Biểu mẫu đã hết hạn") || c.Cookie("motcua_session") != "" {
 				t.Fatalf("%s token: %d, session %q", name, r.Status, c.Cookie("motcua_session"))
 			}
 		}

@@ -253,16 +253,16 @@ func (e *Engine) write(ctx context.Context, tx *gorm.DB, nd *models.Dossier, pre
 	if err := models.SaveTransition(ctx, tx, nd, prev, ev, ts); err != nil {
 		return fromStore(err, nd.Code)
 	}
-	return models.InsertAttachments(ctx, tx, attachmentRows(nd.ID, &ev.ID, ev.ActorID, atts))
+	return models.InsertAttachments(ctx, tx, attachmentRows(nd.ID, &ev.ID, ev.ActorID, ev.At, atts))
 }
 
-func attachmentRows(dossierID uint64, eventID *uint64, by *uint, in []AttachmentInput) []models.Attachment {
+func attachmentRows(dossierID uint64, eventID *uint64, by *uint, at time.Time, in []AttachmentInput) []models.Attachment {
 	rows := make([]models.Attachment, 0, len(in))
 	for _, a := range in {
 		rows = append(rows, models.Attachment{DossierID: dossierID, EventID: eventID, Kind: models.AttachmentDocument,
 			DocumentCode: a.DocumentCode,
 			FileName:     a.FileName, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
-			StorageKey: a.StorageKey, UploadedBy: by})
+			StorageKey: a.StorageKey, UploadedBy: by, CreatedAt: at})
 	}
 	return rows
 }

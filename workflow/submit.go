@@ -75,7 +75,7 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	if err := models.InsertSubmission(ctx, tx, d, ev); err != nil {
 		return nil, err
 	}
-	return d, models.InsertAttachments(ctx, tx, attachmentRows(d.ID, &ev.ID, actor.UserID, in.Attachments))
+	return d, models.InsertAttachments(ctx, tx, attachmentRows(d.ID, &ev.ID, actor.UserID, ev.At, in.Attachments))
 }
 
 // validateSubmit checks the input field by field and finds the version in force.

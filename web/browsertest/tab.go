@@ -285,13 +285,16 @@ func (tb *Tab) mark(find, target string) string {
 // selector names.
 const jsClickable = `function (target) {
 	var norm = function (s) { return (s || "").replace(/\s+/g, " ").trim(); };
+	// shown: laid out and not hidden by a closed <details> (whose content
+	// keeps its boxes under content-visibility: hidden)
+	var shown = function (el) { return el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0; };
 	var kinds = ["button, input[type=submit], input[type=button], [role=button]", "a[href], summary"];
 	for (var k = 0; k < kinds.length; k++) {
 		var all = document.querySelectorAll(kinds[k]);
 		for (var i = 0; i < all.length; i++) {
 			var el = all[i];
 			var text = el.tagName === "INPUT" ? el.value : el.innerText;
-			if (norm(text) === norm(target) && el.getClientRects().length > 0) return el;
+			if (norm(text) === norm(target) && shown(el)) return el;
 		}
 	}
 	try {
@@ -307,15 +310,18 @@ const jsClickable = `function (target) {
 // several, the first one shown on the page wins.
 const jsLabelled = `function (target) {
 	var norm = function (s) { return (s || "").replace(/\s+/g, " ").trim(); };
+	// shown: laid out and not hidden by a closed <details> (whose content
+	// keeps its boxes under content-visibility: hidden)
+	var shown = function (el) { return el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0; };
 	var labels = document.querySelectorAll("label");
 	var found = null;
 	for (var i = 0; i < labels.length; i++) {
 		var l = labels[i];
 		var text = norm(l.innerText || l.textContent);
 		var bare = text.replace(/\s*\([^()]*\)\s*$/, "");
-		if ((text === norm(target) || bare === norm(target)) && (found === null || l.getClientRects().length > 0)) {
+		if ((text === norm(target) || bare === norm(target)) && (found === null || shown(l))) {
 			found = l;
-			if (l.getClientRects().length > 0) break;
+			if (shown(l)) break;
 		}
 	}
 	if (found === null) return "no label reads " + JSON.stringify(target);
@@ -382,7 +388,9 @@ func (tb *Tab) FillLabel(labelText, value string) {
 	case "checkbox", "radio", "file", "submit", "button", "hidden":
 		tb.t.Fatalf("browsertest: the field labelled %q is a %s: use Check or SetFiles", labelText, kind)
 	default:
-		tb.do("fill "+labelText, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+		// chromedp.Clear fails on an empty textarea (no text node): clear it in the page
+		tb.call(`function (sel) { document.querySelector(sel).value = ""; }`, nil, sel)
+		tb.do("fill "+labelText, chromedp.SendKeys(chromedp.CSS(sel), value))
 	}
 }
 
