@@ -72,7 +72,10 @@ func AcknowledgeAlert(ctx context.Context, db *gorm.DB, boardID uint, id uint64,
 // DashboardRow counts a board's dossiers for one group (a procedure, or an
 // officer and their department).
 type DashboardRow struct {
-	GroupKey   string
+	GroupKey string
+	// Name is the group in words: the officer's full name (their username
+	// when they have none); the key itself for the other groupings.
+	Name       string
 	Department string
 	Open       int
 	DueSoon    int
@@ -90,9 +93,11 @@ type DashboardRow struct {
 // the engine stores.
 func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, now, soon, monthStart time.Time) ([]DashboardRow, error) {
 	key, dept, join := "dossiers.procedure", "''", ""
+	name := ""
 	switch groupBy {
 	case "officer":
 		key, dept = "COALESCE(users.username, '')", "COALESCE(users.department, '')"
+		name = "COALESCE(NULLIF(users.full_name, ''), users.username, '')"
 		join = "LEFT JOIN users ON users.id = dossiers.assignee_id"
 	case "department":
 		key = "COALESCE(users.department, '')"
@@ -105,8 +110,13 @@ func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, n
 	if dept != "''" {
 		q = q.Group(dept)
 	}
+	if name == "" {
+		name = key
+	} else {
+		q = q.Group(name)
+	}
 	var rows []DashboardRow
-	err := q.Select(key+` AS group_key, `+dept+` AS department,
+	err := q.Select(key+` AS group_key, `+name+` AS name, `+dept+` AS department,
 		SUM(CASE WHEN finished_at IS NULL AND received_at IS NOT NULL THEN 1 ELSE 0 END) AS open,
 		SUM(CASE WHEN finished_at IS NULL AND due_at >= ? AND due_at < ? THEN 1 ELSE 0 END) AS due_soon,
 		SUM(CASE WHEN finished_at IS NULL AND due_at < ? THEN 1 ELSE 0 END) AS overdue,

@@ -33,6 +33,8 @@ type mainPage struct {
 	setup func(t *testing.T, s *webtest.Site) string
 	// status is the page's HTTP status; 0 is 200.
 	status int
+	// ownSite gives the page a site of its own: its setup moves the clock.
+	ownSite bool
 }
 
 // mainPages are the pages every browser check goes through, in both
@@ -59,8 +61,8 @@ var mainPages = []mainPage{
 	{name: "dossier-officer", user: "hbi.officer", setup: receivedDossier},
 	{name: "receipt", user: "hbi.officer", setup: receiptForm},
 	{path: "/decisions", name: "decisions", user: "hbi.leader"},
-	{path: "/dashboard", name: "dashboard", user: "hbi.manager", setup: received},
-	{path: "/reports", name: "reports", user: "hbi.manager"},
+	{path: "/dashboard", name: "dashboard", user: "hbi.manager", setup: busyBoard, ownSite: true},
+	{path: "/reports", name: "reports", user: "hbi.manager", setup: busyBoard, ownSite: true},
 	{path: "/admin/users", name: "admin-users", user: "hbi.admin"},
 	{path: "/admin/users/new", name: "admin-new-user", user: "hbi.admin"},
 	{path: "/admin/zones", name: "admin-zones", user: "hbi.admin"},
@@ -126,6 +128,15 @@ func received(t *testing.T, s *webtest.Site) string {
 	return ""
 }
 
+// busyBoard gives HBI dossiers resolved early, on time and late, one
+// overdue with its alert and one due soon (the manager's scenario), so
+// that the dashboard and the report have figures to show.
+func busyBoard(t *testing.T, s *webtest.Site) string {
+	t.Helper()
+	scenarioOn(t, s)
+	return ""
+}
+
 // receivedDossier is the page of a dossier the officer received.
 func receivedDossier(t *testing.T, s *webtest.Site) string {
 	t.Helper()
@@ -186,7 +197,10 @@ func TestBrowserPages(t *testing.T) {
 	for _, pg := range mainPages {
 		t.Run(pg.name, func(t *testing.T) {
 			t.Parallel()
-			path := pg.path
+			path, s := pg.path, s
+			if pg.ownSite {
+				s = webtest.New(t, modelstest.SQLite(t))
+			}
 			if pg.setup != nil {
 				if p := pg.setup(t, s); p != "" {
 					path = p

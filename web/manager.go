@@ -322,7 +322,7 @@ func (w *app) overdueCharts(p *Page, d *service.Dashboard) []chartSpec {
 	byOfficer.bars = barChart{Horizontal: true}
 	for _, r := range d.ByOfficer {
 		if r.Open > 0 || r.Overdue > 0 {
-			byOfficer.add(officerOrUnassigned(p, r.GroupKey), float64(r.Overdue),
+			byOfficer.add(officerOrUnassigned(p, r.Name), float64(r.Overdue),
 				append([]string{dashIfEmpty(r.Department)}, openCells(p, r)...))
 		}
 	}
