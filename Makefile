@@ -42,6 +42,7 @@ test-outage:
 	$(GO) test -race -count=1 -run '^(TestDatabaseOutage|TestReportCountersDisagree)$$' ./cmd/motcua/
 	$(GO) test -race -count=1 -run '^(TestUnavailable.*|TestConnectTimeout|TestOutageLog)$$' ./models/
 	$(GO) test -race -count=1 -run '^TestWorkerRecordsSentAcrossOutage$$' ./notify/
+	$(GO) test -race -count=1 -run '^TestRequestTimeoutIsUnavailable$$' ./handlers/
 
 ## screenshots: PNGs of every main page (web/browser_test.go's mainPages), Vietnamese and English, desktop (1280 px)
 ## and phone (375 px), into docs/screenshots/<page>-<vi|en>-<desktop|phone>.png; needs chromium
