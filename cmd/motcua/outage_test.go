@@ -318,7 +318,7 @@ func unavailableAnswer(a answer) bool {
 		return false
 	}
 	if a.code == "page" {
-		return strings.Contains(a.body, "cơ sở dữ liệu tạm thời không truy cập được")
+		return strings.Contains(strings.ToLower(a.body), "cơ sở dữ liệu tạm thời không truy cập được")
 	}
 	return a.code == "database_unavailable" && strings.Contains(a.body, "the database is unavailable")
 }
