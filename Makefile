@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-browser test-office test-short lint bench check-config screenshots clean
+.PHONY: build run test test-browser test-office test-outage test-short lint bench check-config screenshots clean
 
 ## build: compile the motcua binary into bin/
 build:
@@ -34,6 +34,15 @@ test-browser:
 ## test-office: open the Biểu 06 workbook in LibreOffice Calc (headless) and find its total (skipped without libreoffice-calc unless MOTCUA_REQUIRE_OFFICE=1)
 test-office:
 	$(GO) test -count=1 -run '^TestXLSXInLibreOffice$$' ./reports/
+
+## test-outage: the database outage tests alone (make test runs them too): a PostgreSQL cluster of the
+## test's own stopped for 10 s under load (root and pg_createcluster, else skipped unless
+## MOTCUA_REQUIRE_POSTGRES=1), the classification of outages, the outbox across one, counters that disagree
+test-outage:
+	$(GO) test -race -count=1 -run '^(TestDatabaseOutage|TestReportCountersDisagree)$$' ./cmd/motcua/
+	$(GO) test -race -count=1 -run '^(TestUnavailable.*|TestConnectTimeout|TestOutageLog)$$' ./models/
+	$(GO) test -race -count=1 -run '^TestWorkerRecordsSentAcrossOutage$$' ./notify/
+	$(GO) test -race -count=1 -run '^TestRequestTimeoutIsUnavailable$$' ./handlers/
 
 ## screenshots: PNGs of every main page (web/browser_test.go's mainPages), Vietnamese and English, desktop (1280 px)
 ## and phone (375 px), into docs/screenshots/<page>-<vi|en>-<desktop|phone>.png; needs chromium

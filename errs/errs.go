@@ -16,7 +16,7 @@ import (
 type Kind int
 
 // The kinds. Each front end maps them in one place (the JSON API: 400, 403,
-// 404, 409, 422, 503, 401, 429, 413).
+// 404, 409, 422, 503, 401, 429, 413, 503).
 const (
 	KindInvalid         Kind = iota + 1 // malformed or out-of-range input
 	KindForbidden                       // the role may not do this
@@ -27,6 +27,10 @@ const (
 	KindUnauthenticated                 // no valid credentials
 	KindRateLimited                     // too many attempts
 	KindTooLarge                        // a body or file over its limit
+	// KindIntegrity: stored data disagree with each other (report counters
+	// edited behind the engine's back); an operator must repair them, and
+	// the message says how. Not the caller's fault, and not a passing one.
+	KindIntegrity
 )
 
 // String names the kind, for logs.
@@ -50,6 +54,8 @@ func (k Kind) String() string {
 		return "rate_limited"
 	case KindTooLarge:
 		return "too_large"
+	case KindIntegrity:
+		return "integrity"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -65,6 +71,9 @@ type Error struct {
 	// RetryAfter, when set, is how long the caller should wait (rate
 	// limits, a dependency that is down).
 	RetryAfter time.Duration
+	// Cause, when set, is the error underneath (a database connection
+	// refused): for the server's log, never shown to the caller.
+	Cause error
 }
 
 // Message is the message in both languages, "Vietnamese / English".
@@ -77,6 +86,10 @@ func (e *Error) Message() string {
 
 // Error returns Message.
 func (e *Error) Error() string { return e.Message() }
+
+// Unwrap is the cause, so that errors.Is and errors.As see through the
+// domain error to what went wrong underneath.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Is makes errors.Is(err, target) true for any *Error of the same kind and code.
 func (e *Error) Is(target error) bool {
@@ -117,6 +130,18 @@ func NotFound(field, vi, en string) *Error { return New(KindNotFound, "not_found
 
 // Forbidden is an action the caller's role may not take.
 func Forbidden(code, field, vi, en string) *Error { return New(KindForbidden, code, field, vi, en) }
+
+// Unavailable is a dependency that is down: the caller is told to try
+// again after retryAfter; cause is kept for the log.
+func Unavailable(code, vi, en string, retryAfter time.Duration, cause error) *Error {
+	e := New(KindUnavailable, code, "", vi, en)
+	e.RetryAfter, e.Cause = retryAfter, cause
+	return e
+}
+
+// Integrity is stored data that disagree with each other, which an
+// operator repairs as the message says.
+func Integrity(code, vi, en string) *Error { return New(KindIntegrity, code, "", vi, en) }
 
 // As returns the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {

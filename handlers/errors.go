@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/motcua/motcua/errs"
+	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/service"
 )
 
@@ -35,19 +36,30 @@ var statuses = map[errs.Kind]int{
 	errs.KindUnauthenticated: http.StatusUnauthorized,
 	errs.KindRateLimited:     http.StatusTooManyRequests,
 	errs.KindTooLarge:        http.StatusRequestEntityTooLarge,
+	// Stored data that disagree (report counters edited behind the
+	// engine's back): the server's fault, not the caller's (so not 4xx),
+	// known and named with its repair, `motcua recount` (so not a bare
+	// 500), and over once an operator has run it; monitors alert on 5xx.
+	errs.KindIntegrity: http.StatusServiceUnavailable,
 }
 
 // ErrorHandler is the central Echo error handler of the API: every error
 // leaves as {"error":{"code","message","details"}} with the status its
-// kind gives, and Retry-After when the error says how long to wait.
+// kind gives, and Retry-After when the error says how long to wait. An
+// unavailable database is logged once per interval, with the count of
+// the requests it failed since.
 func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	outages := &models.OutageLog{}
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		de := toDomain(err)
 		status := statusOf(err, de)
-		if status >= 500 && log != nil {
+		switch {
+		case de.Kind == errs.KindUnavailable:
+			outages.Failed(log, err, c.Request().URL.Path) // once per interval, not once per request
+		case status >= 500 && log != nil:
 			log.Error("request failed", "err", err, "path", c.Request().URL.Path)
 		}
 		if de.Kind == errs.KindUnauthenticated {
@@ -91,9 +103,11 @@ func body(de *errs.Error) errorBody {
 }
 
 // toDomain turns any error into a domain error: a *errs.Error as it is, a
-// body that could not be read into 400 or 413, Echo's own errors (no route,
-// method not allowed, body too large) by their status, anything else into
-// a 500 "internal" that shows nothing of the cause.
+// body that could not be read into 400 or 413, a database that cannot be
+// reached (or not within the request's time) into 503 with Retry-After,
+// Echo's own errors (no route, method not allowed, body too large) by
+// their status, anything else into a 500 "internal" that shows nothing of
+// the cause.
 func toDomain(err error) *errs.Error {
 	if de, ok := errs.As(err); ok {
 		return de
@@ -101,6 +115,9 @@ func toDomain(err error) *errs.Error {
 	var be *service.BodyError
 	if errors.As(err, &be) {
 		return bodyError(be.Err)
+	}
+	if de := models.Unavailable(err); de != nil {
+		return de
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

@@ -209,6 +209,21 @@ func MarkNotificationSent(ctx context.Context, tx *gorm.DB, n *Notification, at 
 	return saveDelivery(ctx, tx, n)
 }
 
+// MarkNotificationSentIfPending records a delivery whose transaction
+// failed after the mailer had accepted the message (the database went
+// away before the commit): n, as claimed then, is marked sent at at after
+// one more attempt, unless it is no longer pending (the commit went
+// through after all). It reports whether it marked the row.
+func MarkNotificationSentIfPending(ctx context.Context, tx *gorm.DB, n *Notification, at time.Time) (bool, error) {
+	res := tx.WithContext(ctx).Model(&Notification{}).Where("id = ? AND status = ?", n.ID, NotificationPending).
+		Updates(map[string]any{"status": NotificationSent, "attempts": gorm.Expr("attempts + 1"), "sent_at": at.UTC(),
+			"last_error": "", "payload": ""})
+	if res.Error != nil {
+		return false, fmt.Errorf("store: record the delivery of notification %d: %w", n.ID, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
 // MarkNotificationRetry records a failed attempt: the row is tried again at
 // next, or marked failed when next is nil.
 func MarkNotificationRetry(ctx context.Context, tx *gorm.DB, n *Notification, cause error, next *time.Time) error {

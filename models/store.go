@@ -27,12 +27,18 @@ var ErrNotFound = errors.New("store: not found")
 var ErrStale = errors.New("store: dossier changed since it was read")
 
 // Open connects to PostgreSQL when url starts with postgres:// or
-// postgresql://, otherwise to the SQLite file at url (DefaultSQLitePath when
-// empty). The SQLite file's directory is created if needed.
+// postgresql:// (opening a connection waits at most its connect_timeout,
+// DefaultConnectTimeout when the URL sets none), otherwise to the SQLite
+// file at url (DefaultSQLitePath when empty). The SQLite file's directory
+// is created if needed.
 func Open(url string) (*gorm.DB, error) {
 	cfg := &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), PrepareStmt: true,
 		NowFunc: func() time.Time { return time.Now().UTC() }}
 	if IsPostgres(url) {
+		url, err := withConnectTimeout(url)
+		if err != nil {
+			return nil, err
+		}
 		db, err := gorm.Open(postgres.Open(url), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)

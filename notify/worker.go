@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,6 +25,14 @@ const (
 // message and records the outcome in the same transaction, so a row is
 // never taken by two workers and never lost if a process dies (its
 // transaction rolls back and the row is pending again).
+//
+// When the database fails after the mailer accepted messages but before
+// the transaction committed (an outage), the rows are pending again
+// though their messages went out. The worker keeps them in memory and,
+// before it claims anything else, marks them sent once the database is
+// back, so an outage sends no email twice. (Another replica that claims
+// such a row first, in the instant the database is back, would send it
+// again; so would a restart before the database is back.)
 type Worker struct {
 	DB          *gorm.DB
 	Mailer      Mailer
@@ -32,6 +41,15 @@ type Worker struct {
 	Batch       int    // rows per transaction; 0 means DefaultBatch
 	MaxAttempts int    // attempts before a row is marked failed; 0 means DefaultMaxAttempts
 	Domain      string // Message-ID domain; "" means "motcua"
+
+	mu         sync.Mutex
+	unrecorded []accepted // sent, but the transaction that marked them failed
+}
+
+// accepted is a message the mailer accepted for row n at at.
+type accepted struct {
+	n  models.Notification
+	at time.Time
 }
 
 // Stats counts what one run did.
@@ -54,9 +72,13 @@ func Backoff(n int) time.Duration {
 	return min(d, maxRetry)
 }
 
-// Drain delivers batches due by now until none is left.
+// Drain delivers batches due by now until none is left; first it records
+// the messages sent before the database failed, if any.
 func (w *Worker) Drain(ctx context.Context, now time.Time) (Stats, error) {
 	var total Stats
+	if err := w.recordUnrecorded(ctx); err != nil {
+		return total, err
+	}
 	for {
 		s, n, err := w.runBatch(ctx, now)
 		total.add(s)
@@ -73,17 +95,79 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration, clock func() t
 	for {
 		s, err := w.Drain(ctx, clock())
 		if err != nil && ctx.Err() == nil {
-			w.Log.Error("notification delivery failed", "err", err)
+			w.logger().Error("notification delivery failed", "err", err)
 		}
 		if s != (Stats{}) {
-			w.Log.Info("notifications delivered", "sent", s.Sent, "retried", s.Retried, "failed", s.Failed)
+			w.logger().Info("notifications delivered", "sent", s.Sent, "retried", s.Retried, "failed", s.Failed)
 		}
 		select {
 		case <-ctx.Done():
+			w.lastRecord()
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// lastRecord tries once more, for a few seconds, to record the messages
+// sent before the database failed, as the worker stops.
+func (w *Worker) lastRecord() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := w.recordUnrecorded(ctx); err != nil {
+		w.logger().Error("notifications sent but not recorded: they will be sent again", "err", err)
+	}
+}
+
+// recordUnrecorded marks sent, in one transaction, the rows whose messages
+// went out in a transaction that failed; a row something else recorded
+// meanwhile (the commit went through after all) is left as it is. On
+// failure the rows are kept for the next try.
+func (w *Worker) recordUnrecorded(ctx context.Context) error {
+	w.mu.Lock()
+	rows := w.unrecorded
+	w.unrecorded = nil
+	w.mu.Unlock()
+	if len(rows) == 0 {
+		return nil
+	}
+	dbCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	recorded := 0
+	err := models.InTx(dbCtx, w.DB, func(tx *gorm.DB) error {
+		recorded = 0
+		for i := range rows {
+			ok, err := models.MarkNotificationSentIfPending(dbCtx, tx, &rows[i].n, rows[i].at)
+			if err != nil {
+				return err
+			}
+			if ok {
+				recorded++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		w.remember(rows)
+		return fmt.Errorf("notify: record %d messages sent before the database failed: %w", len(rows), err)
+	}
+	w.logger().Info("notifications sent before the database failed recorded", "sent", len(rows), "recorded", recorded)
+	return nil
+}
+
+// remember keeps rows whose messages went out but whose transaction failed.
+func (w *Worker) remember(rows []accepted) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.unrecorded = append(w.unrecorded, rows...)
+}
+
+// logger is the worker's log, or one that discards.
+func (w *Worker) logger() *slog.Logger {
+	if w.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return w.Log
 }
 
 // runBatch claims, sends and marks one batch in one transaction; it returns
@@ -92,6 +176,7 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration, clock func() t
 func (w *Worker) runBatch(ctx context.Context, now time.Time) (Stats, int, error) {
 	var s Stats
 	var n int
+	var sent []accepted // by the mailer, in this transaction
 	dbCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	err := models.InTx(dbCtx, w.DB, func(tx *gorm.DB) error {
@@ -104,20 +189,26 @@ func (w *Worker) runBatch(ctx context.Context, now time.Time) (Stats, int, error
 			if ctx.Err() != nil {
 				break
 			}
-			if err := w.deliver(ctx, tx.WithContext(dbCtx), &rows[i], now, &s); err != nil {
+			if err := w.deliver(ctx, tx.WithContext(dbCtx), &rows[i], now, &s, &sent); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err != nil && len(sent) > 0 {
+		w.remember(sent)
+	}
 	return s, n, err
 }
 
-// deliver renders and sends one row and records the outcome through tx.
-func (w *Worker) deliver(ctx context.Context, tx *gorm.DB, n *models.Notification, now time.Time, s *Stats) error {
+// deliver renders and sends one row and records the outcome through tx;
+// a message the mailer accepted is added to sent.
+func (w *Worker) deliver(ctx context.Context, tx *gorm.DB, n *models.Notification, now time.Time, s *Stats,
+	sent *[]accepted) error {
 	err := w.send(ctx, tx, n)
 	if err == nil {
 		s.Sent++
+		*sent = append(*sent, accepted{n: *n, at: now})
 		return models.MarkNotificationSent(tx.Statement.Context, tx, n, now)
 	}
 	if ctx.Err() != nil {
@@ -131,7 +222,7 @@ func (w *Worker) deliver(ctx context.Context, tx *gorm.DB, n *models.Notificatio
 	} else {
 		s.Failed++
 	}
-	w.Log.Warn("notification not delivered", "notification", n.ID, "attempt", n.Attempts+1, "err", err)
+	w.logger().Warn("notification not delivered", "notification", n.ID, "attempt", n.Attempts+1, "err", err)
 	return models.MarkNotificationRetry(tx.Statement.Context, tx, n, err, next)
 }
 

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/deadlines"
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/workflow"
 )
@@ -144,11 +145,23 @@ func aggregate(tx *gorm.DB, cat *workflow.Catalogue, q Query) (map[boardProc]*co
 			delete(out, k) // every dossier counted ended before the period
 		} else if !c.consistent() {
 			return nil, fmt.Errorf("reports: the report counters of board %d, %s are inconsistent for %s "+
-				"(received %d, carried over %d, resolved %d, overdue %d): run `motcua recount`",
-				k.board, k.proc, q.Period, c.Rcv, c.Carried, c.Res, c.Overdue)
+				"(received %d, carried over %d, resolved %d, overdue %d): %w",
+				k.board, k.proc, q.Period, c.Rcv, c.Carried, c.Res, c.Overdue, countersDisagree(k, q.Period))
 		}
 	}
 	return out, nil
+}
+
+// countersDisagree is the error a report over inconsistent counters
+// answers: the client is told what is wrong and that `motcua recount`
+// repairs it, not an internal error.
+func countersDisagree(k boardProc, p Period) *errs.Error {
+	e := errs.Integrity("report_counters_inconsistent",
+		fmt.Sprintf("số liệu tổng hợp của báo cáo không khớp với hồ sơ (thủ tục %s, kỳ: %s): "+
+			"quản trị hệ thống cần chạy `motcua recount` để tính lại, rồi mở lại báo cáo", k.proc, p.Label.VI),
+		fmt.Sprintf("the report's counters disagree with the dossiers (procedure %s, period: %s): "+
+			"an operator must run `motcua recount` to rebuild them, then open the report again", k.proc, p.Label.EN))
+	return e.With("board_id", k.board).With("procedure", k.proc).With("period", p.Label.VI)
 }
 
 // endStates are the states an event leads to, per procedure, in any of

@@ -97,7 +97,8 @@ func (s *Service) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := s.db.WithContext(ctx).Exec("SELECT 1").Error; err != nil {
-		return errs.New(errs.KindUnavailable, "database_unreachable", "", "không kết nối được cơ sở dữ liệu", "database unreachable")
+		return errs.Unavailable("database_unreachable", "không kết nối được cơ sở dữ liệu", "database unreachable",
+			models.OutageRetryAfter, err)
 	}
 	if err := models.CheckSchema(s.db); err != nil {
 		return errs.New(errs.KindUnavailable, "schema_behind", "", "lược đồ cơ sở dữ liệu chưa cập nhật, hãy chạy `motcua migrate`",

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/motcua/motcua/errs"
+	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/service"
 )
 
@@ -27,6 +28,7 @@ var statuses = map[errs.Kind]int{
 	errs.KindUnauthenticated: http.StatusUnauthorized,
 	errs.KindRateLimited:     http.StatusTooManyRequests,
 	errs.KindTooLarge:        http.StatusRequestEntityTooLarge,
+	errs.KindIntegrity:       http.StatusServiceUnavailable, // see handlers/errors.go
 }
 
 // errorData is what the error page shows.
@@ -71,10 +73,15 @@ func (w *app) errorPage(c echo.Context, err error) error {
 
 // classify is err as a domain error and its status: Echo's own errors (no
 // route, method not allowed, body too large) and a body that could not be
-// read keep their status; anything else is an internal error.
+// read keep their status; a database that cannot be reached (or not
+// within the request's time) is 503 with Retry-After, logged once per
+// interval; anything else is an internal error.
 func (w *app) classify(c echo.Context, err error) (*errs.Error, int) {
 	if de, ok := errs.As(err); ok {
 		if status, ok := statuses[de.Kind]; ok {
+			if status >= http.StatusInternalServerError {
+				w.logFailure(c, de, err)
+			}
 			return de, status
 		}
 	}
@@ -101,9 +108,28 @@ func (w *app) classify(c echo.Context, err error) (*errs.Error, int) {
 	if errors.As(err, &be) {
 		return errs.Invalid("", "không đọc được nội dung gửi lên", "the request body could not be read"), http.StatusBadRequest
 	}
+	if de := models.Unavailable(err); de != nil {
+		w.logFailure(c, de, err)
+		return de, http.StatusServiceUnavailable
+	}
 	w.log.Error("web: request failed", "err", err, "path", c.Request().URL.Path, slog.String("method", c.Request().Method))
 	return errs.New(0, "internal", "", "lỗi hệ thống; xin thử lại sau", "internal error; please try again later"),
 		http.StatusInternalServerError
+}
+
+// outages logs an unavailable database once per interval for every page
+// of the process.
+var outages models.OutageLog
+
+// logFailure logs a page that failed on the server's side with a known
+// error: an unavailable database once per interval, anything else (stored
+// data that disagree) each time.
+func (w *app) logFailure(c echo.Context, de *errs.Error, err error) {
+	if de.Kind == errs.KindUnavailable {
+		outages.Failed(w.log, err, c.Request().URL.Path)
+		return
+	}
+	w.log.Error("web: request failed", "err", err, "path", c.Request().URL.Path, slog.String("method", c.Request().Method))
 }
 
 // message is a domain error's message in lang, as a sentence: the

@@ -1,0 +1,4 @@
+package models
+
+// WithConnectTimeout exposes withConnectTimeout to the external tests.
+var WithConnectTimeout = withConnectTimeout
