@@ -3,7 +3,10 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-office test-short lint bench check-config clean
+.PHONY: build run test test-office test-short lint fuzz bench check-config clean
+
+## FUZZTIME: how long `make fuzz` runs each fuzz target
+FUZZTIME ?= 30s
 
 ## build: compile the motcua binary into bin/
 build:
@@ -31,6 +34,11 @@ test-office:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+## fuzz: every fuzz target (func Fuzz… in *_fuzz_test.go) for FUZZTIME each (default 30s, e.g. make fuzz FUZZTIME=10m;
+## FUZZ_ONLY=regexp picks targets), on SQLite; their seed corpora run in `make test` on both databases. A failing input lands in testdata/fuzz/.
+fuzz:
+	@FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz
 
 ## check-config: validate the shipped catalogue
 check-config: build
