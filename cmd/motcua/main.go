@@ -40,6 +40,9 @@ Usage:
                                create an account (the first admin of an empty install); the password
                                is read from the terminal, or the first line of standard input
   motcua user unlock U         lift an account's sign-in lock (clears its failed sign-ins)
+  motcua user revoke-sessions U|--all
+                               end every sign-in (API tokens, web sessions, unused reset links) of
+                               account U, or of every account
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
   motcua sweep [--at TIME] [--digest] [--deliver]
                                raise deadline alerts and fire expired steps once, as of TIME
