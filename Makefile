@@ -3,7 +3,10 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-browser test-office test-outage test-short lint bench check-config screenshots clean
+.PHONY: build run test test-browser test-office test-outage test-short lint fuzz bench check-config screenshots clean
+
+## FUZZTIME: how long `make fuzz` runs each fuzz target
+FUZZTIME ?= 30s
 
 ## build: compile the motcua binary into bin/
 build:
@@ -51,10 +54,17 @@ screenshots:
 	rm -f docs/screenshots/*.png
 	MOTCUA_REQUIRE_BROWSER=1 MOTCUA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestBrowserPages$$' ./web/
 
-## lint: formatting and vet
+## lint: formatting, vet, and govulncheck (scripts/vulncheck: a vulnerability the code calls fails unless
+## docs/SECURITY.md justifies it; skipped with one loud line when no database can be had, unless MOTCUA_REQUIRE_VULNCHECK=1)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	@GO=$(GO) ./scripts/vulncheck
+
+## fuzz: every fuzz target (func Fuzz… in *_fuzz_test.go) for FUZZTIME each (default 30s, e.g. make fuzz FUZZTIME=10m;
+## FUZZ_ONLY=regexp picks targets), on SQLite; their seed corpora run in `make test` on both databases. A failing input lands in testdata/fuzz/.
+fuzz:
+	@FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz
 
 ## check-config: validate the shipped catalogue
 check-config: build

@@ -30,6 +30,7 @@ const (
 	CodeUnexpectedField  = "unexpected_field"
 	CodeDuplicateProject = "duplicate_project"
 	CodeTooLong          = "too_long"
+	CodeNULCharacter     = "nul_character"
 	CodePaperOnly        = "result_paper_only"
 )
 

@@ -91,6 +91,9 @@ func decodeLine(raw []byte) (any, *Error) {
 	if err := json.Unmarshal(raw, &top); err != nil || top == nil {
 		return nil, malformed(err)
 	}
+	if e := nulCharacter(raw); e != nil {
+		return nil, e
+	}
 	if _, ok := top["project"]; ok {
 		var p projectLine
 		if e := decodeStrict(raw, &p, ""); e != nil {
@@ -106,6 +109,54 @@ func decodeLine(raw []byte) (any, *Error) {
 		return nil, e
 	}
 	return &d, nil
+}
+
+// nulCharacter refuses a line with a NUL character (\u0000) in any key or
+// text, naming the first: no database stores one, and PostgreSQL refuses
+// it with an error that is no fault of the line's.
+func nulCharacter(raw []byte) *Error {
+	if !bytes.Contains(raw, []byte(`\u0000`)) {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	path, found := nulPath(v, "")
+	if !found {
+		return nil
+	}
+	return fault(path, CodeNULCharacter, "có ký tự NUL (\\u0000) trong "+path, "a NUL character (\\u0000) in "+path)
+}
+
+// nulPath is the JSON path of the first string of v, key or value, with a
+// NUL character; keys in order.
+func nulPath(v any, path string) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return path, strings.ContainsRune(x, 0)
+	case []any:
+		for i, e := range x {
+			if p, ok := nulPath(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if strings.ContainsRune(k, 0) {
+				return join(path, strings.ReplaceAll(k, "\x00", `\u0000`)), true
+			}
+			if p, ok := nulPath(x[k], join(path, k)); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 // decodeEvent reads events[i] of a dossier line.

@@ -81,11 +81,9 @@ func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attac
 	if err := u.check(documentCode); err != nil {
 		return nil, err
 	}
-	contentType, ok := u.file.detectType()
-	if !ok {
-		e := errs.Invalid("file", "chỉ nhận PDF, PNG, JPEG, DOCX, XLSX", "only PDF, PNG, JPEG, DOCX and XLSX files are accepted")
-		e.Code = "file_type_not_allowed"
-		return nil, e.With("detected", contentType).With("allowed", AllowedTypes)
+	contentType, err := u.file.checkType("file")
+	if err != nil {
+		return nil, err
 	}
 	final, key, err := u.file.keep(u.s.files.dir)
 	if err != nil {

@@ -69,6 +69,9 @@ type staged struct {
 	name string // the client's base name, cleaned
 	size int64
 	sum  string // hex SHA-256
+	// contentType is the type checkType found in the whole file.
+	contentType string
+	checked     bool
 }
 
 // stage copies r into a temporary file in dir, hashing it, and refuses it
@@ -148,24 +151,6 @@ func (st *staged) keep(root string) (final, key string, err error) {
 	return final, filepath.ToSlash(rel), nil
 }
 
-// detectType returns the content type of the staged file from its bytes,
-// and whether it is allowed. ZIP files are DOCX or XLSX by their entries.
-func (st *staged) detectType() (string, bool) {
-	head := make([]byte, 512)
-	n, err := st.tmp.ReadAt(head, 0)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", false
-	}
-	switch ct := sniff(head[:n]); ct {
-	case TypePDF, TypePNG, TypeJPEG:
-		return ct, true
-	case typeZIP:
-		return officeType(st.tmp, st.size)
-	default:
-		return ct, false
-	}
-}
-
 // typeZIP is a ZIP archive, which DOCX and XLSX files are.
 const typeZIP = "application/zip"
 
@@ -220,6 +205,9 @@ func officeType(f *os.File, size int64) (string, bool) {
 // control or path characters, at most 255 bytes; "file" when nothing is left.
 func cleanFileName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "/" {
+		return "file"
+	}
 	name = strings.Map(func(r rune) rune {
 		switch {
 		case r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):

@@ -181,37 +181,46 @@ func encodeCursor(c models.Cursor) string {
 }
 
 // decodeCursor reads a cursor written by encodeCursor for the same order;
-// anything else, or an id past the database's range, is refused.
+// anything else (another spelling of the same numbers too: capitals, a
+// sign, leading zeros), or an id past the database's range, is refused.
 func decodeCursor(s string, sort models.DossierSort) (models.Cursor, error) {
-	var c models.Cursor
 	if s == "" {
-		return c, nil
+		return models.Cursor{}, nil
 	}
-	bad := errs.Invalid("cursor", "cursor không hợp lệ", "cursor is not valid")
+	c, ok := parseCursor(s, sort)
+	if !ok || encodeCursor(c) != s {
+		return models.Cursor{}, errs.Invalid("cursor", "cursor không hợp lệ", "cursor is not valid")
+	}
+	return c, nil
+}
+
+// parseCursor reads the numbers of a cursor for sort.
+func parseCursor(s string, sort models.DossierSort) (models.Cursor, bool) {
+	var c models.Cursor
 	due, id, sorted := strings.Cut(s, ".")
 	if !sorted {
 		id = due
 	}
 	if sorted != (sort == models.SortDue) {
-		return c, bad
+		return c, false
 	}
 	n, err := strconv.ParseUint(id, 36, 64)
 	if err != nil || n == 0 || n > math.MaxInt64 {
-		return c, bad
+		return c, false
 	}
 	c.ID = n
-	if !sorted {
-		return c, nil
-	}
-	if due == "n" {
+	switch {
+	case !sorted:
+		return c, true
+	case due == "n":
 		c.DueNull = true
-		return c, nil
+		return c, true
 	}
 	ns, err := strconv.ParseInt(due, 36, 64)
 	if err != nil {
-		return c, bad
+		return c, false
 	}
 	t := time.Unix(0, ns).In(deadlines.Location)
 	c.Due = &t
-	return c, nil
+	return c, true
 }

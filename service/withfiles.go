@@ -101,7 +101,7 @@ func (s *Service) storeFiles(files []FileInput, slots []string) (*storedFiles, e
 			return nil, err
 		}
 		sf.staged = append(sf.staged, st)
-		if err := typeAllowed(st, fileField(f)); err != nil {
+		if _, err := st.checkType(fileField(f)); err != nil {
 			sf.discard()
 			return nil, err
 		}
@@ -124,21 +124,10 @@ func checkFileInput(f FileInput, slots []string) error {
 	return errs.Invalid("kind", "kind phải là document hoặc result", "kind must be document or result")
 }
 
-// typeAllowed refuses a file whose bytes are not an allowed type.
-func typeAllowed(st *staged, field string) error {
-	contentType, ok := st.detectType()
-	if ok {
-		return nil
-	}
-	e := errs.Invalid(field, "chỉ nhận tệp PDF, PNG, JPEG, DOCX, XLSX", "only PDF, PNG, JPEG, DOCX and XLSX files are accepted")
-	e.Code = "file_type_not_allowed"
-	return e.With("detected", contentType).With("allowed", AllowedTypes)
-}
-
 // keep moves every staged file to its final name and prepares its row.
 func (sf *storedFiles) keep(root string) error {
 	for i, st := range sf.staged {
-		contentType, _ := st.detectType()
+		contentType := st.contentType
 		final, key, err := st.keep(root)
 		if err != nil {
 			sf.discard()

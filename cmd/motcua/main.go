@@ -1,6 +1,6 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
-// `sweep`, `report`, `import`, `recount` and `bench`.
+// `sweep`, `report`, `import`, `backup`, `recount` and `bench`.
 package main
 
 import (
@@ -40,6 +40,9 @@ Usage:
                                create an account (the first admin of an empty install); the password
                                is read from the terminal, or the first line of standard input
   motcua user unlock U         lift an account's sign-in lock (clears its failed sign-ins)
+  motcua user revoke-sessions U|--all
+                               end every sign-in (API tokens, web sessions, unused reset links) of
+                               account U, or of every account
   motcua check-config [DIR]    validate a catalogue directory (default: the embedded one)
   motcua sweep [--at TIME] [--digest] [--deliver]
                                raise deadline alerts and fire expired steps once, as of TIME
@@ -54,6 +57,9 @@ Usage:
                                replay historical dossiers and opening investment projects from a JSON
                                Lines FILE (- for standard input) through the engine, all or nothing;
                                every faulty line is listed; --dry-run writes nothing (docs/IMPORT.md)
+  motcua backup FILE           copy the embedded SQLite database to FILE while motcua runs (VACUUM INTO:
+                               one consistent instant, checked before it is kept); on PostgreSQL it
+                               says which pg_dump and pg_restore commands to use
   motcua recount               rebuild the report counters from the dossiers (after changes made
                                outside motcua; a report that finds them out of step says so)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
@@ -123,6 +129,9 @@ var commands = map[string]command{
 	},
 	"import": func(cfg config.Config, args []string, in io.Reader, out io.Writer, _ *slog.Logger) error {
 		return importHistory(cfg, args, in, out)
+	},
+	"backup": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return backupCommand(cfg, args, out)
 	},
 	"recount": func(cfg config.Config, _ []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
 		return recount(cfg, out)

@@ -19,16 +19,45 @@ import (
 // userCommand runs `motcua user create …` or `motcua user unlock USERNAME`.
 func userCommand(cfg config.Config, args []string, in io.Reader, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: motcua user create --role ROLE --username U [--board CODE] [--email E] [--full-name N]\n" +
-			"       motcua user unlock USERNAME")
+		return errors.New(userUsage)
 	}
 	switch args[0] {
 	case "create":
 		return userCreate(cfg, args[1:], in, out)
 	case "unlock":
 		return userUnlock(cfg, args[1:], out)
+	case "revoke-sessions":
+		return userRevokeSessions(cfg, args[1:], out)
 	}
-	return fmt.Errorf("user: unknown action %q (create, unlock)", args[0])
+	return fmt.Errorf("user: unknown action %q (create, unlock, revoke-sessions)", args[0])
+}
+
+// userUsage is how the user subcommand is called.
+const userUsage = "usage: motcua user create --role ROLE --username U [--board CODE] [--email E] [--full-name N]\n" +
+	"       motcua user unlock USERNAME\n" +
+	"       motcua user revoke-sessions USERNAME|--all"
+
+// userRevokeSessions ends the sign-ins of one account, or of all
+// (--all): after a leaked token, a lost laptop, or a rotation.
+func userRevokeSessions(cfg config.Config, args []string, out io.Writer) error {
+	if len(args) != 1 || args[0] == "" {
+		return errors.New("usage: motcua user revoke-sessions USERNAME|--all")
+	}
+	all := args[0] == "--all"
+	eng, db, err := openCurrent(cfg)
+	if err != nil {
+		return err
+	}
+	n, err := newService(cfg, db, eng, nil).RevokeSessions(context.Background(), args[0], all)
+	if err != nil {
+		return err
+	}
+	who := args[0]
+	if all {
+		who = "mọi tài khoản / every account"
+	}
+	fmt.Fprintf(out, "đã chấm dứt %d phiên đăng nhập của %s / ended %d sign-ins of %s\n", n, who, n, who)
+	return nil
 }
 
 // userCreate makes an account as the installation's operator: the first
