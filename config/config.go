@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,20 @@ import (
 // Config is every setting of a motcua deployment.
 type Config struct {
 	// DatabaseURL is postgres://… for PostgreSQL, else an SQLite file path.
+	// A PostgreSQL URL may name several hosts (postgres://u@a:5432,b:5432/db?
+	// target_session_attrs=read-write): after a failover, new connections
+	// find the promoted primary by themselves.
 	DatabaseURL string
+	// DatabaseReplicaURL ("" = none) is a streaming replica, or an SQLite
+	// copy, that read-only work is sent to: reports, the dashboard, search
+	// and inbox listings, public tracking. Reads that must see the caller's
+	// own write stay on DatabaseURL.
+	DatabaseReplicaURL string
+	// DBSimpleProtocol sends every PostgreSQL query with the simple
+	// protocol and prepares nothing on the server, as PgBouncer in
+	// transaction pooling mode needs (a prepared statement lives in one
+	// server session, which the next transaction may not get).
+	DBSimpleProtocol bool
 	// Addr is the listen address of `motcua serve`.
 	Addr string
 	// PublicURL is the address people open (the base of tracking links and
@@ -108,6 +122,10 @@ func duration(name string, def time.Duration, help string, field func(*Config) *
 var variables = []variable{
 	text("DATABASE_URL", DefaultDatabaseURL, "postgres://… for PostgreSQL; otherwise an SQLite file path",
 		func(c *Config) *string { return &c.DatabaseURL }),
+	text("DATABASE_REPLICA_URL", "", "optional read replica (postgres://…, or an SQLite file path) for reports, dashboards, search and public tracking",
+		func(c *Config) *string { return &c.DatabaseReplicaURL }),
+	{name: "MOTCUA_DB_SIMPLE_PROTOCOL", def: "false", help: "true behind PgBouncer in transaction pooling mode: no server-side prepared statements",
+		set: setSimpleProtocol, get: func(c *Config) string { return strconv.FormatBool(c.DBSimpleProtocol) }},
 	text("MOTCUA_ADDR", DefaultAddr, "listen address", func(c *Config) *string { return &c.Addr }),
 	{name: "MOTCUA_PUBLIC_URL", help: "the address people open (tracking links, emails); default http://localhost and the port of MOTCUA_ADDR",
 		set: setPublicURL, get: func(c *Config) string { return c.PublicURL }},
@@ -200,7 +218,7 @@ func (c Config) display(v variable) string {
 	switch {
 	case v.secret && val != "":
 		return "****"
-	case v.name == "DATABASE_URL":
+	case v.name == "DATABASE_URL" || v.name == "DATABASE_REPLICA_URL":
 		return MaskURL(val)
 	case val == "":
 		return "(unset)"
@@ -223,7 +241,11 @@ func Usage(w io.Writer) {
 // string that is not a URL with a password is returned as is.
 func MaskURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
+		// a multi-host URL (a:5432,b:5432) is not a URL to net/url
+		return userinfoPassword.ReplaceAllString(raw, "${1}****@")
+	}
+	if u.User == nil {
 		return raw
 	}
 	if _, has := u.User.Password(); !has {
@@ -231,6 +253,19 @@ func MaskURL(raw string) string {
 	}
 	u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	return strings.Replace(u.String(), "xxxxx", "****", 1)
+}
+
+// userinfoPassword matches the user and password of a URL's userinfo.
+var userinfoPassword = regexp.MustCompile(`^([a-z]+://[^:@/]*:)[^@/]*@`)
+
+// setSimpleProtocol parses MOTCUA_DB_SIMPLE_PROTOCOL.
+func setSimpleProtocol(c *Config, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("MOTCUA_DB_SIMPLE_PROTOCOL: %q is not true or false", v)
+	}
+	c.DBSimpleProtocol = b
+	return nil
 }
 
 // IsPostgres reports whether the database URL names PostgreSQL.

@@ -64,6 +64,8 @@ func TestMaskURL(t *testing.T) {
 		"postgres://u:p@h/db?sslmode=disable": "postgres://u:****@h/db?sslmode=disable",
 		"postgres://u@h/db":                   "postgres://u@h/db",
 		"./data/motcua.db":                    "./data/motcua.db",
+		// several hosts, as after a failover: not a URL to net/url, masked all the same
+		"postgres://u:s3cret@a:5432,b:5433/db?target_session_attrs=read-write": "postgres://u:****@a:5432,b:5433/db?target_session_attrs=read-write",
 	} {
 		if got := MaskURL(in); got != want {
 			t.Errorf("MaskURL(%q) = %q, want %q", in, got, want)
@@ -97,5 +99,20 @@ func TestSecureCookiesAndSessionKey(t *testing.T) {
 		if _, err := Load([]string{bad}); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+}
+
+func TestReplicaURLAndSimpleProtocol(t *testing.T) {
+	c, err := Load([]string{"DATABASE_REPLICA_URL=postgres://ro:l0ng-s3cret@replica:5432/motcua", "MOTCUA_DB_SIMPLE_PROTOCOL=true"})
+	if err != nil || c.DatabaseReplicaURL != "postgres://ro:l0ng-s3cret@replica:5432/motcua" || !c.DBSimpleProtocol {
+		t.Fatalf("replica %q simple %v err %v", c.DatabaseReplicaURL, c.DBSimpleProtocol, err)
+	}
+	var out strings.Builder
+	c.Print(&out)
+	if strings.Contains(out.String(), "l0ng-s3cret") || !strings.Contains(out.String(), "postgres://ro:****@replica:5432/motcua") {
+		t.Fatalf("the replica's password is not masked:\n%s", out.String())
+	}
+	if _, err := Load([]string{"MOTCUA_DB_SIMPLE_PROTOCOL=maybe"}); err == nil || !strings.Contains(err.Error(), "MOTCUA_DB_SIMPLE_PROTOCOL") {
+		t.Fatalf("a bad MOTCUA_DB_SIMPLE_PROTOCOL: %v", err)
 	}
 }

@@ -26,20 +26,36 @@ var ErrNotFound = errors.New("store: not found")
 // change won the optimistic lock.
 var ErrStale = errors.New("store: dossier changed since it was read")
 
+// Options are how Open talks to the database.
+type Options struct {
+	// SimpleProtocol (PostgreSQL) sends every query with the simple
+	// protocol and prepares nothing on the server: neither gorm's
+	// prepared statements nor pgx's statement cache. PgBouncer in
+	// transaction pooling mode needs it, since a prepared statement lives
+	// in one server session and the next transaction may get another.
+	SimpleProtocol bool
+}
+
 // Open connects to PostgreSQL when url starts with postgres:// or
 // postgresql:// (opening a connection waits at most its connect_timeout,
 // DefaultConnectTimeout when the URL sets none), otherwise to the SQLite
 // file at url (DefaultSQLitePath when empty). The SQLite file's directory
 // is created if needed.
-func Open(url string) (*gorm.DB, error) {
-	cfg := &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), PrepareStmt: true,
+func Open(url string) (*gorm.DB, error) { return OpenWith(url, Options{}) }
+
+// OpenWith is Open with options. A PostgreSQL URL may name several hosts
+// (postgres://u@a:5432,b:5432/db?target_session_attrs=read-write): each new
+// connection goes to the first that accepts writes, so that after a
+// failover the pool reconnects to the promoted primary by itself.
+func OpenWith(url string, o Options) (*gorm.DB, error) {
+	cfg := &gorm.Config{Logger: logger.Default.LogMode(logger.Silent), PrepareStmt: !o.SimpleProtocol,
 		NowFunc: func() time.Time { return time.Now().UTC() }}
 	if IsPostgres(url) {
 		url, err := withConnectTimeout(url)
 		if err != nil {
 			return nil, err
 		}
-		db, err := gorm.Open(postgres.Open(url), cfg)
+		db, err := gorm.Open(postgres.New(postgres.Config{DSN: url, PreferSimpleProtocol: o.SimpleProtocol}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}

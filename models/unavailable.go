@@ -115,19 +115,20 @@ func sqliteBusy(err error) bool {
 }
 
 // withConnectTimeout adds connect_timeout (DefaultConnectTimeout) to a
-// PostgreSQL URL that sets none.
+// PostgreSQL URL that sets none. Only the query is parsed: a URL naming
+// several hosts (a:5432,b:5432, as pgx accepts for failover) is not a URL
+// to net/url.
 func withConnectTimeout(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
+	base, query, _ := strings.Cut(raw, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil || !strings.Contains(base, "://") {
 		return "", errors.New("store: the database URL is not a URL")
 	}
-	q := u.Query()
 	if q.Get("connect_timeout") != "" {
 		return raw, nil
 	}
 	q.Set("connect_timeout", strconv.Itoa(int(DefaultConnectTimeout/time.Second)))
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+	return base + "?" + q.Encode(), nil
 }
 
 // OutageLog writes database outages to a log at most once per interval,

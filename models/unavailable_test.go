@@ -155,6 +155,11 @@ func TestConnectTimeout(t *testing.T) {
 	if err != nil || !strings.Contains(got, "connect_timeout=5") || !strings.Contains(got, "sslmode=disable") {
 		t.Errorf("without connect_timeout: %q %v", got, err)
 	}
+	multi := "postgres://u@a:5432,b:5433/motcua?target_session_attrs=read-write"
+	if got, err := models.WithConnectTimeout(multi); err != nil ||
+		got != "postgres://u@a:5432,b:5433/motcua?connect_timeout=5&target_session_attrs=read-write" {
+		t.Errorf("several hosts: %q %v", got, err)
+	}
 	own := "postgres://u@db/motcua?connect_timeout=30"
 	if got, err := models.WithConnectTimeout(own); err != nil || got != own {
 		t.Errorf("with its own: %q %v", got, err)

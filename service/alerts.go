@@ -118,7 +118,7 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	out := &Dashboard{At: now, Month: month, DueSoonDays: DueSoonDays}
 	for group, into := range map[string]*[]models.DashboardRow{"procedure": &out.ByProcedure,
 		"department": &out.ByDepartment, "officer": &out.ByOfficer} {
-		rows, err := models.Dashboard(ctx, s.db, p.BoardID(), group, now, soon, month)
+		rows, err := models.Dashboard(ctx, s.read, p.BoardID(), group, now, soon, month)
 		if err != nil {
 			return nil, err
 		}

@@ -134,7 +134,7 @@ func (s *Service) monthReport(ctx context.Context, board uint, m time.Time) (*re
 	if err != nil {
 		return nil, err
 	}
-	return reports.Bieu06(ctx, s.db, s.eng.Catalogue(), reports.Query{Period: period, BoardID: &board, Now: s.now()})
+	return reports.Bieu06(ctx, s.read, s.eng.Catalogue(), reports.Query{Period: period, BoardID: &board, Now: s.now()})
 }
 
 // procedureOrder lists the procedures in catalogue order, then any the

@@ -120,16 +120,18 @@ func (s *Service) Dossier(ctx context.Context, p *Principal, code string) (*Doss
 	if err != nil {
 		return nil, err
 	}
-	views, err := s.views(ctx, p, []models.Dossier{*d})
+	views, err := s.views(ctx, s.db, p, []models.Dossier{*d})
 	if err != nil {
 		return nil, err
 	}
 	return &views[0], nil
 }
 
-// views renders dossiers for p, reading each board, zone and assignee once.
-func (s *Service) views(ctx context.Context, p *Principal, ds []models.Dossier) ([]DossierView, error) {
-	ref, err := s.loadRefs(ctx, ds)
+// views renders dossiers for p, reading each board, zone and assignee once
+// from db: the replica for a listing, the primary for the dossier just
+// written.
+func (s *Service) views(ctx context.Context, db *gorm.DB, p *Principal, ds []models.Dossier) ([]DossierView, error) {
+	ref, err := s.loadRefs(ctx, db, ds)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +153,7 @@ type refs struct {
 }
 
 // loadRefs reads the boards, zones and assignees of ds in three queries.
-func (s *Service) loadRefs(ctx context.Context, ds []models.Dossier) (*refs, error) {
+func (s *Service) loadRefs(ctx context.Context, db *gorm.DB, ds []models.Dossier) (*refs, error) {
 	var boards, zones, users []uint
 	for _, d := range ds {
 		boards = append(boards, d.BoardID)
@@ -164,13 +166,13 @@ func (s *Service) loadRefs(ctx context.Context, ds []models.Dossier) (*refs, err
 	}
 	r := &refs{}
 	var err error
-	if r.boards, err = models.BoardsByID(ctx, s.db, boards); err != nil {
+	if r.boards, err = models.BoardsByID(ctx, db, boards); err != nil {
 		return nil, err
 	}
-	if r.zones, err = models.ZonesByID(ctx, s.db, zones); err != nil {
+	if r.zones, err = models.ZonesByID(ctx, db, zones); err != nil {
 		return nil, err
 	}
-	if r.users, err = models.UsersByID(ctx, s.db, users); err != nil {
+	if r.users, err = models.UsersByID(ctx, db, users); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -65,7 +65,7 @@ func (s *Service) Fire(ctx context.Context, p *Principal, code string, req Event
 	if err != nil {
 		return nil, nil, err
 	}
-	views, err := s.views(ctx, p, []models.Dossier{*nd})
+	views, err := s.views(ctx, s.db, p, []models.Dossier{*nd})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -59,7 +59,7 @@ func (s *Service) Submit(ctx context.Context, p *Principal, req SubmitRequest, k
 	if err != nil {
 		return nil, false, err
 	}
-	views, err := s.views(ctx, p, []models.Dossier{*d})
+	views, err := s.views(ctx, s.db, p, []models.Dossier{*d})
 	if err != nil {
 		return nil, false, err
 	}

@@ -37,7 +37,7 @@ func (s *Service) InvestmentReport(ctx context.Context, p *Principal, r ReportRe
 	if board != nil {
 		q.BoardID = &board.ID
 	}
-	stats, err := reports.Investment(ctx, s.db, q)
+	stats, err := reports.Investment(ctx, s.read, q)
 	if err != nil {
 		return nil, err
 	}

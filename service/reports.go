@@ -52,13 +52,13 @@ func (s *Service) export(ctx context.Context, board *models.Board, period report
 	if board != nil {
 		q.BoardID = &board.ID
 	}
-	rep, err := reports.Bieu06(ctx, s.db, s.eng.Catalogue(), q)
+	rep, err := reports.Bieu06(ctx, s.read, s.eng.Catalogue(), q)
 	if err != nil {
 		return nil, err
 	}
 	e := &reports.Export{Report: rep, Board: board}
 	if f == reports.FormatJSON {
-		e.Indicators, err = reports.Decision766(ctx, s.db, s.eng.Catalogue(), s.eng.Calendar(), q)
+		e.Indicators, err = reports.Decision766(ctx, s.read, s.eng.Catalogue(), s.eng.Calendar(), q)
 	}
 	return e, err
 }
@@ -126,13 +126,13 @@ func (s *Service) reportBoard(ctx context.Context, p *Principal, code string) (*
 		if code == "" {
 			return nil, nil
 		}
-		b, err := models.GetBoardByCode(ctx, s.db, code)
+		b, err := models.GetBoardByCode(ctx, s.read, code)
 		if errors.Is(err, models.ErrNotFound) {
 			return nil, errBoardNotFound()
 		}
 		return b, err
 	}
-	b, err := models.GetBoard(ctx, s.db, *p.User.BoardID)
+	b, err := models.GetBoard(ctx, s.read, *p.User.BoardID)
 	if err != nil {
 		return nil, err
 	}

@@ -62,11 +62,11 @@ func (s *Service) Search(ctx context.Context, p *Principal, q SearchQuery) (*Dos
 
 // page runs a filter and renders its page.
 func (s *Service) page(ctx context.Context, p *Principal, f models.DossierFilter) (*DossierPage, error) {
-	rows, err := models.SearchDossiers(ctx, s.db, f)
+	rows, err := models.SearchDossiers(ctx, s.read, f)
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.views(ctx, p, rows)
+	items, err := s.views(ctx, s.read, p, rows)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,14 @@ import (
 
 // Deps are what the service needs; zero fields take a default.
 type Deps struct {
-	DB     *gorm.DB
+	// DB is the primary: every write, and every read that must see the
+	// caller's own write (the dossier page after an event, sign-in and
+	// sessions, anything inside a transaction).
+	DB *gorm.DB
+	// Read (DB when nil) is a read replica for read-only work that may lag
+	// by a moment: reports, the dashboard, search and inbox listings,
+	// public tracking. It is never written to.
+	Read   *gorm.DB
 	Engine *workflow.Engine
 	Log    *slog.Logger
 	// DataDir is where files are stored (attachments/yyyy/mm/...).
@@ -54,7 +61,8 @@ const DefaultTokenTTL = 12 * time.Hour
 
 // Service is the service layer. It is safe for concurrent use.
 type Service struct {
-	db        *gorm.DB
+	db        *gorm.DB // the primary
+	read      *gorm.DB // the read replica, or the primary (see Deps.Read)
 	eng       *workflow.Engine
 	log       *slog.Logger
 	files     *fileStore
@@ -68,6 +76,9 @@ type Service struct {
 func New(d Deps) *Service {
 	s := &Service{db: d.DB, eng: d.Engine, log: d.Log, publicURL: d.PublicURL, tokenTTL: d.TokenTTL,
 		now: d.Now, sleep: d.Sleep, files: &fileStore{dir: d.DataDir}}
+	if s.read = d.Read; s.read == nil {
+		s.read = d.DB
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -69,7 +69,7 @@ func (s *Service) Track(ctx context.Context, code, pin, ip string) (*TrackingVie
 	if counts.Account > TrackingCodeLimit || counts.Address > TrackingAddressLimit {
 		return nil, tooManyAttempts(TrackingWindow)
 	}
-	d, err := models.GetDossierByCode(ctx, s.db, code)
+	d, err := models.GetDossierByCode(ctx, s.read, code)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && !pinMatches(d.TrackingPIN, pin)) {
 		return nil, errs.NotFound("pin", "không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này",
 			"no dossier has this code and PIN")
@@ -101,11 +101,11 @@ func pinMatches(stored, given string) bool {
 
 // trackingView renders d for the public.
 func (s *Service) trackingView(ctx context.Context, d *models.Dossier) (*TrackingView, error) {
-	b, err := models.GetBoard(ctx, s.db, d.BoardID)
+	b, err := models.GetBoard(ctx, s.read, d.BoardID)
 	if err != nil {
 		return nil, err
 	}
-	evs, err := models.History(ctx, s.db, d.ID)
+	evs, err := models.History(ctx, s.read, d.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -194,7 +194,7 @@ func (s *Service) SubmitWithFiles(ctx context.Context, p *Principal, req SubmitR
 	if err != nil {
 		return nil, false, err
 	}
-	views, err := s.views(ctx, p, []models.Dossier{*d})
+	views, err := s.views(ctx, s.db, p, []models.Dossier{*d})
 	if err != nil {
 		return nil, false, err
 	}
@@ -260,7 +260,7 @@ func (s *Service) FireWithFiles(ctx context.Context, p *Principal, code string, 
 		sf.discard()
 		return nil, nil, err
 	}
-	views, err := s.views(ctx, p, []models.Dossier{*nd})
+	views, err := s.views(ctx, s.db, p, []models.Dossier{*nd})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -162,7 +162,26 @@ func env(key, def string) string {
 }
 
 // openDB opens the configured database.
-func openDB(cfg config.Config) (*gorm.DB, error) { return models.Open(cfg.DatabaseURL) }
+func openDB(cfg config.Config) (*gorm.DB, error) {
+	return models.OpenWith(cfg.DatabaseURL, dbOptions(cfg))
+}
+
+// openReplica opens the read replica, nil when none is configured.
+func openReplica(cfg config.Config) (*gorm.DB, error) {
+	if cfg.DatabaseReplicaURL == "" {
+		return nil, nil
+	}
+	db, err := models.OpenWith(cfg.DatabaseReplicaURL, dbOptions(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("replica: %w", err)
+	}
+	return db, nil
+}
+
+// dbOptions are how the configured databases are talked to.
+func dbOptions(cfg config.Config) models.Options {
+	return models.Options{SimpleProtocol: cfg.DBSimpleProtocol}
+}
 
 // migrate applies pending migrations and records the catalogue versions.
 func migrate(cfg config.Config, out io.Writer) error {
@@ -212,10 +231,11 @@ func serve(cfg config.Config, out io.Writer, log *slog.Logger) error {
 	return listen(srv, log)
 }
 
-// newService builds the service layer from the configuration.
-func newService(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) *service.Service {
-	return service.New(service.Deps{DB: db, Engine: eng, Log: log, DataDir: cfg.DataDir, PublicURL: cfg.PublicURL,
-		TokenTTL: cfg.TokenTTL})
+// newService builds the service layer from the configuration; read is
+// the read replica (nil: the primary serves every read).
+func newService(cfg config.Config, db, read *gorm.DB, eng *workflow.Engine, log *slog.Logger) *service.Service {
+	return service.New(service.Deps{DB: db, Read: read, Engine: eng, Log: log, DataDir: cfg.DataDir,
+		PublicURL: cfg.PublicURL, TokenTTL: cfg.TokenTTL})
 }
 
 // newServer builds the HTTP server's handler: the JSON API under /api/v1
@@ -224,7 +244,11 @@ func newService(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.
 // handler (no such route) is JSON under /api/ and /healthz, an HTML page
 // elsewhere.
 func newServer(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (http.Handler, error) {
-	svc := newService(cfg, db, eng, log)
+	read, err := openReplica(cfg)
+	if err != nil {
+		return nil, err
+	}
+	svc := newService(cfg, db, read, eng, log)
 	e := handlers.New(handlers.Deps{Service: svc, Log: log, IPExtractor: ipExtractor(cfg.TrustedProxies)})
 	e.Use(web.SecurityHeaders(cfg.SecureCookies))
 	pageErrors, err := web.Mount(e, web.Deps{Service: svc, Log: log, SecureCookies: cfg.SecureCookies, Key: cfg.SessionKey})

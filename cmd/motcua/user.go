@@ -48,7 +48,7 @@ func userRevokeSessions(cfg config.Config, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := newService(cfg, db, eng, nil).RevokeSessions(context.Background(), args[0], all)
+	n, err := newService(cfg, db, nil, eng, nil).RevokeSessions(context.Background(), args[0], all)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func userCreate(cfg config.Config, args []string, in io.Reader, out io.Writer) e
 	if err != nil {
 		return err
 	}
-	svc := newService(cfg, db, eng, nil)
+	svc := newService(cfg, db, nil, eng, nil)
 	u, err := svc.CreateAccount(context.Background(), userInput(*username, *fullName, *role, *department, *email, password), *board)
 	if err != nil {
 		return err
@@ -130,7 +130,7 @@ func userUnlock(cfg config.Config, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n, err := newService(cfg, db, eng, nil).UnlockUser(context.Background(), args[0])
+	n, err := newService(cfg, db, nil, eng, nil).UnlockUser(context.Background(), args[0])
 	if err != nil {
 		return err
 	}
