@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-browser test-office test-outage test-short lint fuzz bench check-config screenshots clean
+.PHONY: build run test test-browser test-office test-outage test-failover test-pgbouncer test-short lint fuzz bench check-config screenshots clean
 
 ## FUZZTIME: how long `make fuzz` runs each fuzz target
 FUZZTIME ?= 30s
@@ -46,6 +46,12 @@ test-outage:
 	$(GO) test -race -count=1 -run '^(TestUnavailable.*|TestConnectTimeout|TestOutageLog)$$' ./models/
 	$(GO) test -race -count=1 -run '^TestWorkerRecordsSentAcrossOutage$$' ./notify/
 	$(GO) test -race -count=1 -run '^TestRequestTimeoutIsUnavailable$$' ./handlers/
+
+## test-failover: the primary failover test alone (make test runs it too, about 45 s): a primary and a synchronous
+## streaming replica of the test's own (root and pg_createcluster, else skipped unless MOTCUA_REQUIRE_POSTGRES=1),
+## serve on a multi-host DATABASE_URL under load, the primary killed, the replica promoted; no acknowledged write lost
+test-failover:
+	$(GO) test -race -count=1 -run '^TestFailover$$' ./cmd/motcua/
 
 ## screenshots: PNGs of every main page (web/browser_test.go's mainPages), Vietnamese and English, desktop (1280 px)
 ## and phone (375 px), into docs/screenshots/<page>-<vi|en>-<desktop|phone>.png; needs chromium

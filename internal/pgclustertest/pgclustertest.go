@@ -48,6 +48,15 @@ type Cluster struct {
 // fails t as the package doc says when the machine cannot create one.
 func New(t testing.TB, purpose string) *Cluster {
 	t.Helper()
+	c := create(t, purpose)
+	c.Start(t)
+	return c
+}
+
+// create creates a cluster named after purpose on a free port, not
+// started, dropped when t ends.
+func create(t testing.TB, purpose string) *Cluster {
+	t.Helper()
 	version, why := usable()
 	if why != "" {
 		if os.Getenv("MOTCUA_REQUIRE_POSTGRES") == "1" {
@@ -61,8 +70,95 @@ func New(t testing.TB, purpose string) *Cluster {
 		"-o", "max_connections=200", "--", "--auth=trust", "--encoding=UTF8",
 		"--locale=C.UTF-8")
 	t.Cleanup(func() { c.drop(t) })
+	return c
+}
+
+// NewStandby creates a streaming replica of primary, named after purpose:
+// a cluster whose data directory is a pg_basebackup of primary's with
+// -R (standby.signal and primary_conninfo, application_name purpose), started
+// and dropped when t ends. The primary's postgresql.conf settings, in
+// /etc/postgresql, are not copied: a promoted standby has none of them.
+func NewStandby(t testing.TB, primary *Cluster, purpose string) *Cluster {
+	t.Helper()
+	c := create(t, purpose)
+	dir := c.DataDir()
+	entries, err := os.ReadDir(dir) // emptied, kept: its parent is root's
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conninfo := fmt.Sprintf("host=127.0.0.1 port=%d user=postgres application_name=%s", primary.Port, purpose)
+	c.run(t, "runuser", "-u", "postgres", "--", filepath.Join("/usr/lib/postgresql", c.Version, "bin", "pg_basebackup"),
+		"-d", conninfo, "-D", dir, "-R", "-X", "stream", "-c", "fast")
 	c.Start(t)
 	return c
+}
+
+// DataDir is the cluster's data directory.
+func (c *Cluster) DataDir() string {
+	return filepath.Join("/var/lib/postgresql", c.Version, c.Name)
+}
+
+// Set sets postgresql.conf parameters (in /etc/postgresql, so that a
+// pg_basebackup does not copy them) and reloads the cluster.
+func (c *Cluster) Set(t testing.TB, params map[string]string) {
+	t.Helper()
+	for k, v := range params {
+		c.run(t, "pg_conftool", c.Version, c.Name, "set", k, v)
+	}
+	c.run(t, "pg_ctlcluster", "--skip-systemctl-redirect", c.Version, c.Name, "reload")
+}
+
+// Promote promotes a standby to primary and waits until it accepts writes.
+func (c *Cluster) Promote(t testing.TB) {
+	t.Helper()
+	c.run(t, "pg_ctlcluster", "--skip-systemctl-redirect", c.Version, c.Name, "promote")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var recovering bool
+		err := c.query("SELECT pg_is_in_recovery()", &recovering)
+		if err == nil && !recovering {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pgclustertest: %s still in recovery 30 s after promote: %v", c.Name, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// WalReceiverPID is the process id of a standby's WAL receiver, waiting
+// (10 s at most) until it streams.
+func (c *Cluster) WalReceiverPID(t testing.TB) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var pid int
+		err := c.query("SELECT coalesce((SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'), 0)", &pid)
+		if err == nil && pid != 0 {
+			return pid
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pgclustertest: %s has no streaming WAL receiver: %v", c.Name, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// query runs a one-value query on the postgres database.
+func (c *Cluster) query(sql string, into any) error {
+	db, err := models.Open(c.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer closeDB(db)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return db.WithContext(ctx).Raw(sql).Row().Scan(into)
 }
 
 // usable is the newest installed PostgreSQL version, or why no cluster
