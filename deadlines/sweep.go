@@ -59,8 +59,9 @@ func (r Result) String() string {
 const digestLockKey = sweepLockKey + 1
 
 // Run runs every sweep as of now, each in its own transaction. On
-// PostgreSQL it first takes a session advisory lock on a dedicated
-// connection and returns Result{Skipped: true} when another replica holds it.
+// PostgreSQL it first takes a transaction-level advisory lock, held by a
+// transaction of its own on a dedicated connection while the sweeps run,
+// and returns Result{Skipped: true} when another replica holds it.
 func (s *Sweeper) Run(ctx context.Context, now time.Time) (Result, error) {
 	var res Result
 	skipped, err := s.locked(ctx, sweepLockKey, func() error {
@@ -91,15 +92,25 @@ func (s *Sweeper) Digest(ctx context.Context, now time.Time) (n int, skipped boo
 	return n, skipped, nil
 }
 
-// locked runs fn under the advisory lock (key, schema) on PostgreSQL, taken
-// without waiting on a dedicated connection: skipped is true when another
-// session holds it. Elsewhere (one process) it just runs fn.
+// locked runs fn under the advisory lock (key, schema) on PostgreSQL:
+// skipped is true when another session holds it. Elsewhere (one process)
+// it just runs fn.
+//
+// The lock is transaction-level (pg_try_advisory_xact_lock), taken
+// without waiting in a transaction of its own that stays open while fn
+// runs its own transactions on other connections, and is released when
+// that transaction ends, even if the process dies. A session-level lock
+// would not survive PgBouncer in transaction pooling mode: between two
+// statements the session is handed to another client, so the lock would
+// guard nothing, and its unlock could run in a session that does not
+// hold it, leaving it held forever. Behind a pooler the pool needs two
+// server connections at least: one holds the lock, another runs the sweep.
 func (s *Sweeper) locked(ctx context.Context, key int, fn func() error) (skipped bool, err error) {
 	if s.DB.Dialector.Name() != "postgres" {
 		return false, fn()
 	}
-	err = s.DB.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		ok, err := tryLock(conn, key)
+	err = s.DB.WithContext(ctx).Transaction(func(lockTx *gorm.DB) error {
+		ok, err := tryLock(lockTx, key)
 		if err != nil {
 			return err
 		}
@@ -107,25 +118,20 @@ func (s *Sweeper) locked(ctx context.Context, key int, fn func() error) (skipped
 			skipped = true
 			return nil
 		}
-		defer unlock(conn, key)
 		return fn()
 	})
 	return skipped, err
 }
 
-// tryLock takes the advisory lock (key, schema) on conn without waiting.
-func tryLock(conn *gorm.DB, key int) (bool, error) {
+// tryLock takes the advisory lock (key, schema) for the rest of tx,
+// without waiting.
+func tryLock(tx *gorm.DB, key int) (bool, error) {
 	var ok bool
-	err := conn.Raw("SELECT pg_try_advisory_lock(?, hashtext(current_schema()))", key).Scan(&ok).Error
+	err := tx.Raw("SELECT pg_try_advisory_xact_lock(?, hashtext(current_schema()))", key).Scan(&ok).Error
 	if err != nil {
 		return false, fmt.Errorf("deadlines: sweep lock: %w", err)
 	}
 	return ok, nil
-}
-
-// unlock releases the lock tryLock took; closing the session would too.
-func unlock(conn *gorm.DB, key int) {
-	conn.Exec("SELECT pg_advisory_unlock(?, hashtext(current_schema()))", key)
 }
 
 // sweep is one kind of alert: its name, the dossiers it selects as of

@@ -241,3 +241,37 @@ func concurrentSweeps(t *testing.T, f *fixture, now time.Time, n int) int {
 	}
 	return total
 }
+
+// TestSweepLockHeldSkips: while another session holds the sweep lock
+// (as a transaction-level lock, the way Run takes it), Run skips and
+// raises nothing; once that transaction ends the lock is gone, and Run
+// sweeps.
+func TestSweepLockHeldSkips(t *testing.T) {
+	db := modelstest.Postgres(t)
+	f := newFixture(t, db)
+	f.dossier(t, received)
+	now := at(t, "2026-12-02 08:00")
+	holder := db.Begin()
+	var ok bool
+	if err := holder.Raw("SELECT pg_try_advisory_xact_lock(?, hashtext(current_schema()))", deadlines.SweepLockKey).
+		Scan(&ok).Error; err != nil || !ok {
+		t.Fatalf("taking the lock: %v %v", ok, err)
+	}
+	res, err := f.sweeper().Run(context.Background(), now)
+	if err != nil || !res.Skipped || res.Total() != 0 {
+		t.Fatalf("with the lock held elsewhere: %+v %v, want skipped", res, err)
+	}
+	if err := holder.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	res, err = f.sweeper().Run(context.Background(), now)
+	if err != nil || res.Skipped || res.Overdue != 2 {
+		t.Fatalf("after the holder committed: %+v %v, want 2 overdue alerts", res, err)
+	}
+	var held int64
+	if err := db.Raw(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database =
+		(SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = ?`, deadlines.SweepLockKey).
+		Scan(&held).Error; err != nil || held != 0 {
+		t.Fatalf("%d sweep locks still held after Run returned (%v)", held, err)
+	}
+}

@@ -1,0 +1,4 @@
+package deadlines
+
+// SweepLockKey exposes the sweep lock's key to the external tests.
+const SweepLockKey = sweepLockKey
