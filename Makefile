@@ -53,6 +53,13 @@ test-outage:
 test-failover:
 	$(GO) test -race -count=1 -run '^TestFailover$$' ./cmd/motcua/
 
+## test-pgbouncer: motcua's flows (migrate, submit, events, racing sweeps and their locks, the outbox) through
+## pgbouncer in transaction pooling mode, a child process in front of the shared cluster, with
+## MOTCUA_DB_SIMPLE_PROTOCOL=true (make test runs it too; skipped without pgbouncer unless MOTCUA_REQUIRE_POSTGRES=1)
+test-pgbouncer:
+	$(GO) test -race -count=1 -run '^TestPgBouncerTransactionPooling$$' ./cmd/motcua/
+	$(GO) test -race -count=1 -run '^TestSweepLockHeldSkips$$' ./deadlines/
+
 ## screenshots: PNGs of every main page (web/browser_test.go's mainPages), Vietnamese and English, desktop (1280 px)
 ## and phone (375 px), into docs/screenshots/<page>-<vi|en>-<desktop|phone>.png; needs chromium
 screenshots:
