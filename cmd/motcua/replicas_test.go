@@ -204,12 +204,12 @@ func buildMotcua(dir string) (string, error) {
 	return bin, nil
 }
 
-// childEnv is the test's environment without DATABASE_URL and MOTCUA_*
+// childEnv is the test's environment without DATABASE_URL, DATABASE_REPLICA_URL and MOTCUA_*
 // (so MOTCUA_CONFIG_DIR is unset: the embedded configs), plus set.
 func childEnv(set map[string]string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "MOTCUA_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
+		if !strings.HasPrefix(kv, "MOTCUA_") && !strings.HasPrefix(kv, "DATABASE_URL=") && !strings.HasPrefix(kv, "DATABASE_REPLICA_URL=") {
 			env = append(env, kv)
 		}
 	}

@@ -68,7 +68,7 @@ func create(t testing.TB, purpose string) *Cluster {
 	c := &Cluster{Version: version, Name: fmt.Sprintf("%s%s-%d", namePrefix, purpose, os.Getpid()), Port: freePort(t)}
 	c.run(t, "pg_createcluster", c.Version, c.Name, "-p", strconv.Itoa(c.Port), "--start-conf=manual",
 		"-o", "max_connections=200", "--", "--auth=trust", "--encoding=UTF8",
-		"--locale=C.UTF-8")
+		"--locale=C.UTF-8", "--no-sync") // initdb need not flush a throwaway cluster
 	t.Cleanup(func() { c.drop(t) })
 	return c
 }
