@@ -20,26 +20,28 @@ type chainRow struct {
 }
 
 // SealUnsealed hashes the history rows written without a hash (by a bulk
-// load in SQL, such as `bench report`'s copies, or before migration 0012),
-// dossier by dossier in version order, each chained on the row before it,
-// and sets the dossiers' last_hash. It returns the number of rows hashed.
+// load in SQL, such as `bench report`'s copies), dossier by dossier in
+// version order, each chained on the row before it, and sets the
+// dossiers' last_hash, committing each batch of dossiers. It returns the
+// number of rows hashed.
 func SealUnsealed(ctx context.Context, db *gorm.DB) (int, error) {
-	var n int
-	err := InTx(ctx, db, func(tx *gorm.DB) error {
-		var err error
-		n, err = sealUnsealed(ctx, tx)
-		return err
-	})
-	return n, err
+	return sealLoop(ctx, db, func(fn func(tx *gorm.DB) error) error { return InTx(ctx, db, fn) })
 }
 
-// sealUnsealed is SealUnsealed within the caller's transaction.
+// sealUnsealed is SealUnsealed within the caller's transaction (migration
+// 0012).
 func sealUnsealed(ctx context.Context, tx *gorm.DB) (int, error) {
+	return sealLoop(ctx, tx, func(fn func(tx *gorm.DB) error) error { return fn(tx) })
+}
+
+// sealLoop hashes the unhashed rows sealBatch dossiers at a time, each
+// batch through run.
+func sealLoop(ctx context.Context, db *gorm.DB, run func(fn func(tx *gorm.DB) error) error) (int, error) {
 	var after uint64
 	total := 0
 	for {
 		var ids []uint64
-		err := tx.WithContext(ctx).Raw(`SELECT id FROM dossiers WHERE id > ? AND EXISTS
+		err := db.WithContext(ctx).Raw(`SELECT id FROM dossiers WHERE id > ? AND EXISTS
 			(SELECT 1 FROM dossier_events e WHERE e.dossier_id = dossiers.id AND e.hash = '') ORDER BY id LIMIT ?`,
 			after, sealBatch).Scan(&ids).Error
 		if err != nil {
@@ -48,11 +50,14 @@ func sealUnsealed(ctx context.Context, tx *gorm.DB) (int, error) {
 		if len(ids) == 0 {
 			return total, nil
 		}
-		n, err := sealDossiers(ctx, tx, ids)
+		err = run(func(tx *gorm.DB) error {
+			n, err := sealDossiers(ctx, tx, ids)
+			total += n
+			return err
+		})
 		if err != nil {
 			return total, err
 		}
-		total += n
 		after = ids[len(ids)-1]
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
 	"github.com/motcua/motcua/workflow/workflowtest"
@@ -34,6 +35,9 @@ func TestBenchReportSmall(t *testing.T) {
 	}
 	if len(used) != len(l.tpls) {
 		t.Errorf("%d of %d templates copied", len(used), len(l.tpls))
+	}
+	if rep, err := models.VerifyAudit(ctx, db, models.AuditOptions{}); err != nil || !rep.OK() || rep.Rows != int(l.events) {
+		t.Errorf("the copies' history chains: %+v %v", rep, err)
 	}
 	var out bytes.Buffer
 	if err := runReportBench(ctx, db, eng, l, 1, &out); err != nil {
