@@ -14,7 +14,7 @@ import (
 //   - audit_anchors: the daily anchor of each board;
 //   - the rows already there are hashed, dossier by dossier in version
 //     order, and each dossier gets its last row's hash. Their anchors are
-//     written by the next sweep (or `motcua verify-audit --anchor`).
+//     written by the next sweep (or `motcua audit-anchors`).
 
 // m0012Dossier adds the last row's hash to dossiers.
 type m0012Dossier struct {
