@@ -27,8 +27,10 @@ func auditChain(t *testing.T, db *gorm.DB, code string, n int) (*models.Dossier,
 	d := &models.Dossier{Code: code, BoardID: 1, Procedure: "p", CatalogueVersion: "v1", Variant: "standard",
 		Channel: models.ChannelDirect, ApplicantName: "Công ty An Phát", State: "submitted", Version: 1,
 		SubmittedAt: at, ClockState: "idle"}
+	intake := at.Add(8 * time.Hour)
+	d.StepState, d.StepStartedAt, d.StepDueAt = "submitted", &at, &intake
 	ev := &models.DossierEvent{Seq: 1, Event: "submit", ToState: "submitted", ActorID: &actor, ActorRole: "officer",
-		ActorName: "Nguyễn Văn An", At: at, Comment: "nộp trực tiếp"}
+		ActorName: "Nguyễn Văn An", At: at, Comment: "nộp trực tiếp", StepState: "submitted", StepDueAt: &intake}
 	if err := models.InsertSubmission(ctx, db, d, ev); err != nil {
 		t.Fatal(err)
 	}

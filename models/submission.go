@@ -33,7 +33,7 @@ func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierE
 		d.SupplementCount, d.ExtensionCount, d.StepState, d.Outcome, d.EndState, d.CreatedAt, d.UpdatedAt,
 		d.StepStartedAt, d.StepDueAt, d.TrackingPIN, d.LastHash,
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At, ev.Comment,
-		ev.StepState, ev.StepOutcome, ev.Outcome, ev.Data, ev.CreatedAt, ev.PrevHash,
+		ev.StepState, ev.StepOutcome, ev.Outcome, ev.Data, ev.CreatedAt, ev.PrevHash, ev.StepDueAt, ev.DueAt,
 	).Row().Scan(&d.ID, &ev.ID)
 	if err != nil {
 		return fmt.Errorf("store: insert dossier %s: %w", d.Code, err)
@@ -45,7 +45,8 @@ func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierE
 // submissionSQL inserts a new dossier (the columns a submission sets: the
 // clock's and the end's instants are NULL; the intake step may be timed)
 // and its history row, chained on GenesisHash; the row's hash ($32) is the
-// dossier's last_hash.
+// dossier's last_hash. The row keeps the intake step's deadline
+// (step_due_at), as on SQLite: it is part of the row's hash.
 const submissionSQL = `WITH d AS (
 	INSERT INTO dossiers (code, board_id, zone_id, procedure, catalogue_version, variant, channel, title,
 		applicant_name, applicant_tax_code, applicant_email, applicant_phone, investor_id, assignee_id,
@@ -56,7 +57,8 @@ const submissionSQL = `WITH d AS (
 		$22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)
 	RETURNING id)
 INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
-	comment, step_state, step_outcome, outcome, data, created_at, prev_hash, hash)
+	comment, step_state, step_outcome, outcome, data, created_at, prev_hash, hash, step_due_at, due_at)
 SELECT d.id, $33::bigint, $34::text, $35::text, $36::text, $37::bigint, $38::text, $39::text, $40::timestamptz,
-	$41::text, $42::text, $43::text, $44::text, $45::text, $46::timestamptz, $47::text, $32::text
+	$41::text, $42::text, $43::text, $44::text, $45::text, $46::timestamptz, $47::text, $32::text,
+	$48::timestamptz, $49::timestamptz
 FROM d RETURNING dossier_id, id`
