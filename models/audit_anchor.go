@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"slices"
 	"strings"
 	"time"
@@ -16,7 +17,7 @@ import (
 
 // AuditAnchor is a board's daily anchor: for a day of Asia/Ho_Chi_Minh,
 // a hash over the hash of the last row written that day of each dossier
-// of the board that had one (anchorHash), and the number of rows written
+// of the board that had one (see newDayDigest), and the number of rows written
 // that day. Once written it is never rewritten; an operator may print and
 // publish it (`motcua audit-anchors`), so that a history rewritten in the
 // database, with valid hashes, still differs from what was published.
@@ -57,33 +58,40 @@ func ParseAuditDay(s string) (time.Time, error) {
 	return t, nil
 }
 
-// dayDigest gathers one board's rows written on one day.
+// dayDigest hashes one board's day as its rows are read: the anchor's hash, fed
+// dossier by dossier in ascending id order, so that memory does not grow
+// with the number of dossiers.
 type dayDigest struct {
-	rows int64
-	last map[uint64]string // dossier id → hash of its last row written that day
+	rows     int64
+	dossiers int64
+	h        hash.Hash
 }
 
-// hash is anchorHash: the SHA-256, in hexadecimal, of the fields (encoded
-// as eventEncodingV1 does) anchorDomain, the board id and the day, then,
-// for each dossier in ascending id order, its id and the hash of its last
-// row written that day.
-func (g *dayDigest) hash(boardID uint, day string) string {
+// newDayDigest starts the anchor hash of board and day: the SHA-256, in
+// hexadecimal, of the fields (encoded as eventEncodingV1 does)
+// anchorDomain, the board id and the day, then, for each dossier in
+// ascending id order, its id and the hash of its last row written that day.
+func newDayDigest(boardID uint, day string) *dayDigest {
 	e := auditEncoder{}
 	e.str(anchorDomain)
 	e.uint(uint64(boardID))
 	e.str(day)
-	ids := make([]uint64, 0, len(g.last))
-	for id := range g.last {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		e.uint(id)
-		e.str(g.last[id])
-	}
-	sum := sha256.Sum256(e.b)
-	return hex.EncodeToString(sum[:])
+	g := &dayDigest{h: sha256.New()}
+	g.h.Write(e.b)
+	return g
 }
+
+// add feeds a dossier's last row of the day; dossiers come in ascending id order.
+func (g *dayDigest) add(dossierID uint64, last string) {
+	e := auditEncoder{}
+	e.uint(dossierID)
+	e.str(last)
+	g.h.Write(e.b)
+	g.dossiers++
+}
+
+// sum is the anchor's hash.
+func (g *dayDigest) sum() string { return hex.EncodeToString(g.h.Sum(nil)) }
 
 // anchorRow is what the anchors read of a history row.
 type anchorRow struct {
@@ -110,6 +118,14 @@ func boardDays(ctx context.Context, db *gorm.DB, boardID uint, from, before time
 	}
 	defer rows.Close()
 	out := map[string]*dayDigest{}
+	var cur uint64
+	curLast := map[string]string{} // day → hash of the current dossier's last row that day
+	flush := func() {
+		for day, h := range curLast {
+			out[day].add(cur, h)
+		}
+		clear(curLast)
+	}
 	for rows.Next() {
 		var r anchorRow
 		if err := rows.Scan(&r.DossierID, &r.Seq, &r.Hash, &r.CreatedAt); err != nil {
@@ -118,15 +134,18 @@ func boardDays(ctx context.Context, db *gorm.DB, boardID uint, from, before time
 		if r.CreatedAt.Before(from) || !r.CreatedAt.Before(before) {
 			continue
 		}
-		day := AuditDay(r.CreatedAt)
-		g := out[day]
-		if g == nil {
-			g = &dayDigest{last: map[uint64]string{}}
-			out[day] = g
+		if r.DossierID != cur {
+			flush()
+			cur = r.DossierID
 		}
-		g.rows++
-		g.last[r.DossierID] = r.Hash // rows come in version order: the last one stays
+		day := AuditDay(r.CreatedAt)
+		if out[day] == nil {
+			out[day] = newDayDigest(boardID, day)
+		}
+		out[day].rows++
+		curLast[day] = r.Hash // rows come in version order: the last one stays
 	}
+	flush()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: read history for anchors: %w", err)
 	}
@@ -195,8 +214,8 @@ func writeBoardAnchors(ctx context.Context, db *gorm.DB, board uint, today time.
 	n := 0
 	for _, day := range sortedDays(digests) {
 		g := digests[day]
-		a := AuditAnchor{BoardID: board, Day: day, Hash: g.hash(board, day), Rows: g.rows,
-			Dossiers: int64(len(g.last)), CreatedAt: time.Now().UTC()}
+		a := AuditAnchor{BoardID: board, Day: day, Hash: g.sum(), Rows: g.rows, Dossiers: g.dossiers,
+			CreatedAt: time.Now().UTC()}
 		wrote, err := insertAnchor(ctx, db, &a)
 		if err != nil {
 			return n, err

@@ -275,9 +275,9 @@ func verifyBoardAnchors(ctx context.Context, db *gorm.DB, board uint, anchors []
 		stored[a.Day] = true
 		g := digests[a.Day]
 		if g == nil {
-			g = &dayDigest{last: map[uint64]string{}}
+			g = newDayDigest(board, a.Day)
 		}
-		if h := g.hash(board, a.Day); h != a.Hash || g.rows != a.Rows {
+		if h := g.sum(); h != a.Hash || g.rows != a.Rows {
 			breaks = append(breaks, AuditBreak{Reason: AuditAnchorMismatch, BoardID: board, Day: a.Day,
 				Detail: fmt.Sprintf("stored %s over %d rows, recomputed %s over %d rows", short(a.Hash), a.Rows, short(h), g.rows)})
 		}
