@@ -190,6 +190,7 @@ func TestDossierEventsOverHTTP(t *testing.T) {
 				Event       string  `json:"event"`
 				At          string  `json:"at"`
 				StepOutcome *string `json:"step_outcome"`
+				Hash        string  `json:"hash"`
 			} `json:"history"`
 		}
 		if status := f.call(t, f.tokens["hbi.investor"], http.MethodGet, "/api/v1/dossiers/"+f.code+"/history", nil, &hist); status != 200 || len(hist.History) != 6 {
@@ -197,6 +198,17 @@ func TestDossierEventsOverHTTP(t *testing.T) {
 		}
 		if hist.History[1].At != "2026-11-16T09:00:00+07:00" {
 			t.Fatalf("history times are not RFC 3339 with +07:00: %s", hist.History[1].At)
+		}
+		seen := map[string]bool{}
+		for i, r := range hist.History {
+			if len(r.Hash) != 64 || seen[r.Hash] {
+				t.Fatalf("history row %d: hash %q", i+1, r.Hash)
+			}
+			seen[r.Hash] = true
+		}
+		// The engine's rows, as the API and the pages write them, verify.
+		if rep, err := models.VerifyAudit(context.Background(), db, models.AuditOptions{}); err != nil || !rep.OK() || rep.Rows < 6 {
+			t.Fatalf("the history written over HTTP does not verify: %+v %v", rep, err)
 		}
 	})
 }

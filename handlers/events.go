@@ -105,6 +105,10 @@ type historyJSON struct {
 	Missing     []workflow.MissingItem      `json:"missing,omitempty"`
 	Result      *workflow.ResultRecord      `json:"result,omitempty"`
 	Investment  *workflow.InvestmentSummary `json:"investment,omitempty"`
+	// Hash is the row's hash in the dossier's chain (docs/SECURITY.md,
+	// "Tamper-evident history"): a holder who keeps it can later tell
+	// whether the history up to this row was changed.
+	Hash string `json:"hash"`
 }
 
 func toHistoryJSON(r *service.HistoryRow) historyJSON {
@@ -113,7 +117,7 @@ func toHistoryJSON(r *service.HistoryRow) historyJSON {
 		ActorName: e.ActorName, At: rfc3339(e.At), Comment: e.Comment, StepState: e.StepState,
 		StepDueAt: optTime(e.StepDueAt), StepOutcome: optString(e.StepOutcome), DueAt: optTime(e.DueAt),
 		Outcome: optString(e.Outcome), Form: r.Data.Form, Extension: r.Data.Extension, Missing: r.Data.Missing,
-		Result: r.Data.Result, Investment: r.Data.Investment}
+		Result: r.Data.Result, Investment: r.Data.Investment, Hash: e.Hash}
 }
 
 // history answers GET /dossiers/{code}/history: the control sheet.

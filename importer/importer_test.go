@@ -212,6 +212,10 @@ func TestImportDryRun(t *testing.T) {
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("dry run %+v\nreal run %+v", a, b)
 		}
+		if rep, err := models.VerifyAudit(context.Background(), db, models.AuditOptions{}); err != nil || !rep.OK() ||
+			rep.Rows != real.Events {
+			t.Errorf("the imported history's chains: %+v %v", rep, err)
+		}
 		counts := tableCounts(t, db)
 		if counts["dossiers"] != int64(real.Dossiers) || counts["dossier_events"] != int64(real.Events) ||
 			counts["opening records"] != int64(real.Projects) {

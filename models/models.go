@@ -113,6 +113,9 @@ type Dossier struct {
 	Outcome    string     `gorm:"size:16"`
 	EndState   string     `gorm:"size:64;not null;default:''"` // the state the dossier finished in (refused, withdrawn, …)
 	OverdueAt  *time.Time // when a sweep first found the open dossier past its appointment
+	// LastHash is the hash of the dossier's last history row (see
+	// EventHash): the next row chains on it without another query.
+	LastHash string `gorm:"size:64;not null;default:''"`
 
 	// ExtensionProposalSeq is the history row (seq) of the extension an
 	// officer proposed and no leader has decided yet; 0 when none is pending.
@@ -153,6 +156,10 @@ type DossierEvent struct {
 	Outcome     string     `gorm:"size:16"`
 	Data        string     `gorm:"type:text"` // JSON: extension, documents, form numbers
 	CreatedAt   time.Time
+	// PrevHash is the Hash of the dossier's previous row (GenesisHash for
+	// the first); Hash covers the row's content and PrevHash (EventHash).
+	PrevHash string `gorm:"size:64;not null;default:''"`
+	Hash     string `gorm:"size:64;not null;default:''"`
 }
 
 // AttachmentKind says what a file of a dossier is.

@@ -14,6 +14,8 @@ import (
 // two, which the caller runs in a transaction.
 func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierEvent) error {
 	if tx.Dialector.Name() != "postgres" {
+		sealEvent(ev, d.Code, GenesisHash)
+		d.LastHash = ev.Hash
 		if err := InsertDossier(ctx, tx, d); err != nil {
 			return err
 		}
@@ -22,14 +24,16 @@ func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierE
 	}
 	now := time.Now().UTC()
 	d.CreatedAt, d.UpdatedAt, ev.CreatedAt = now, now, now
+	sealEvent(ev, d.Code, GenesisHash)
+	d.LastHash = ev.Hash
 	err := tx.WithContext(ctx).Raw(submissionSQL,
 		d.Code, d.BoardID, d.ZoneID, d.Procedure, d.CatalogueVersion, d.Variant, d.Channel, d.Title,
 		d.ApplicantName, d.ApplicantTaxCode, d.ApplicantEmail, d.ApplicantPhone, d.InvestorID, d.AssigneeID,
 		d.State, d.Version, d.SubmittedAt, d.ClockState, d.RemainingDays, d.PausedDays, d.PausedSeconds,
 		d.SupplementCount, d.ExtensionCount, d.StepState, d.Outcome, d.EndState, d.CreatedAt, d.UpdatedAt,
-		d.StepStartedAt, d.StepDueAt, d.TrackingPIN,
+		d.StepStartedAt, d.StepDueAt, d.TrackingPIN, d.LastHash,
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At, ev.Comment,
-		ev.StepState, ev.StepOutcome, ev.Outcome, ev.Data, ev.CreatedAt,
+		ev.StepState, ev.StepOutcome, ev.Outcome, ev.Data, ev.CreatedAt, ev.PrevHash, ev.StepDueAt, ev.DueAt,
 	).Row().Scan(&d.ID, &ev.ID)
 	if err != nil {
 		return fmt.Errorf("store: insert dossier %s: %w", d.Code, err)
@@ -40,18 +44,21 @@ func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierE
 
 // submissionSQL inserts a new dossier (the columns a submission sets: the
 // clock's and the end's instants are NULL; the intake step may be timed)
-// and its history row.
+// and its history row, chained on GenesisHash; the row's hash ($32) is the
+// dossier's last_hash. The row keeps the intake step's deadline
+// (step_due_at), as on SQLite: it is part of the row's hash.
 const submissionSQL = `WITH d AS (
 	INSERT INTO dossiers (code, board_id, zone_id, procedure, catalogue_version, variant, channel, title,
 		applicant_name, applicant_tax_code, applicant_email, applicant_phone, investor_id, assignee_id,
 		state, version, submitted_at, clock_state, remaining_days, paused_days, paused_seconds,
 		supplement_count, extension_count, step_state, outcome, end_state, created_at, updated_at,
-		step_started_at, step_due_at, tracking_pin)
+		step_started_at, step_due_at, tracking_pin, last_hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-		$22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
+		$22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)
 	RETURNING id)
 INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
-	comment, step_state, step_outcome, outcome, data, created_at)
-SELECT d.id, $32::bigint, $33::text, $34::text, $35::text, $36::bigint, $37::text, $38::text, $39::timestamptz,
-	$40::text, $41::text, $42::text, $43::text, $44::text, $45::timestamptz
+	comment, step_state, step_outcome, outcome, data, created_at, prev_hash, hash, step_due_at, due_at)
+SELECT d.id, $33::bigint, $34::text, $35::text, $36::text, $37::bigint, $38::text, $39::text, $40::timestamptz,
+	$41::text, $42::text, $43::text, $44::text, $45::text, $46::timestamptz, $47::text, $32::text,
+	$48::timestamptz, $49::timestamptz
 FROM d RETURNING dossier_id, id`

@@ -17,7 +17,7 @@ import (
 var transitionColumns = []string{"state", "version", "received_at", "clock_state", "clock_started_at", "due_at",
 	"original_due_at", "paused_at", "remaining_days", "paused_days", "paused_seconds", "supplement_count",
 	"extension_count", "step_state", "step_started_at", "step_due_at", "assignee_id", "finished_at", "outcome",
-	"end_state", "extension_proposal_seq", "result_medium", "result_attachment_id", "updated_at"}
+	"end_state", "extension_proposal_seq", "result_medium", "result_attachment_id", "updated_at", "last_hash"}
 
 // overdueCleared reports whether the transition of d at ev.At clears the
 // overdue mark: the dossier stays open with no appointment, or one not yet
@@ -35,10 +35,14 @@ func overdueCleared(d *Dossier, ev *DossierEvent) bool {
 // The overdue mark is cleared in the same statement when the event moved
 // the appointment past its instant, and otherwise kept as stored. The
 // event's report tallies (merged, see MergeTallies) are added to the
-// counters by the same statement, or within the same transaction.
+// counters by the same statement, or within the same transaction. The
+// history row is chained on d.LastHash, which then becomes its hash (see
+// EventHash).
 func SaveTransition(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev *DossierEvent, ts []Tally) error {
 	d.UpdatedAt = time.Now().UTC()
 	ev.CreatedAt = d.UpdatedAt
+	sealEvent(ev, d.Code, d.LastHash)
+	d.LastHash = ev.Hash
 	if db.Dialector.Name() == "postgres" {
 		return saveTransitionPG(ctx, db, d, prev, ev, ts)
 	}
@@ -68,14 +72,15 @@ func SingleStatementTransitions(db *gorm.DB) bool { return db.Dialector.Name() =
 // transitionSQL is SaveTransition on PostgreSQL in one statement: the
 // optimistic-locked UPDATE of the dossier, the report counters' upserts
 // from a JSON array of tallies ($41), and the history row, the last two
-// only when the UPDATE found the version.
+// only when the UPDATE found the version. The row's hash ($45) becomes the
+// dossier's last_hash.
 const transitionSQL = `WITH upd AS (
 	UPDATE dossiers SET state = $1, version = $2, received_at = $3, clock_state = $4, clock_started_at = $5,
 		due_at = $6, original_due_at = $7, paused_at = $8, remaining_days = $9, paused_days = $10,
 		paused_seconds = $11, supplement_count = $12, extension_count = $13, step_state = $14,
 		step_started_at = $15, step_due_at = $16, assignee_id = $17, finished_at = $18, outcome = $19,
 		updated_at = $20, end_state = $39, overdue_at = CASE WHEN $40::boolean THEN NULL ELSE overdue_at END,
-		extension_proposal_seq = $42, result_medium = $43, result_attachment_id = $44
+		extension_proposal_seq = $42, result_medium = $43, result_attachment_id = $44, last_hash = $45
 	WHERE id = $21 AND version = $22
 	RETURNING id, board_id, procedure, channel),
 cnt AS (
@@ -85,9 +90,10 @@ cnt AS (
 	FROM upd, jsonb_to_recordset($41::jsonb) AS t(day text, kind text, outcome text, end_state text, multi boolean, n bigint)
 	ON CONFLICT (board_id, procedure, day, kind, channel, outcome, end_state, multi) DO UPDATE SET n = c.n + EXCLUDED.n)
 INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
-	comment, step_state, step_due_at, step_outcome, due_at, outcome, data, created_at)
+	comment, step_state, step_due_at, step_outcome, due_at, outcome, data, created_at, prev_hash, hash)
 SELECT upd.id, $23::bigint, $24::text, $25::text, $26::text, $27::bigint, $28::text, $29::text, $30::timestamptz,
-	$31::text, $32::text, $33::timestamptz, $34::text, $35::timestamptz, $36::text, $37::text, $38::timestamptz
+	$31::text, $32::text, $33::timestamptz, $34::text, $35::timestamptz, $36::text, $37::text, $38::timestamptz,
+	$46::text, $45::text
 FROM upd RETURNING id`
 
 // saveTransitionPG runs transitionSQL with ts as a JSON array. Row().Scan,
@@ -108,6 +114,7 @@ func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At,
 		ev.Comment, ev.StepState, ev.StepDueAt, ev.StepOutcome, ev.DueAt, ev.Outcome, ev.Data, ev.CreatedAt,
 		d.EndState, overdueCleared(d, ev), string(tallies), d.ExtensionProposalSeq, d.ResultMedium, d.ResultAttachmentID,
+		ev.Hash, ev.PrevHash,
 	).Row().Scan(&ev.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrStale

@@ -195,6 +195,21 @@ func checkRestored(t *testing.T, path string, load *backupLoad) {
 	}
 	t.Logf("the copy holds %d dossiers and %d events; the load fired %d", copied, events, load.fired.Load())
 	fuzztest.VersionsMatchHistory(t, db)
+	var audit bytes.Buffer
+	env := append(os.Environ(), "DATABASE_URL="+path, "MOTCUA_DATA_DIR="+filepath.Dir(path), "MOTCUA_CONFIG_DIR=")
+	if err := runWith([]string{"verify-audit"}, env, strings.NewReader(""), &audit, quiet); err != nil ||
+		!strings.Contains(audit.String(), "audit OK") {
+		t.Fatalf("verify-audit on the copy: %v\n%s", err, audit.String())
+	}
+	if _, err := models.WriteAnchors(context.Background(), db, time.Now().Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	audit.Reset()
+	if err := runWith([]string{"verify-audit"}, env, strings.NewReader(""), &audit, quiet); err != nil ||
+		!strings.Contains(audit.String(), "audit OK") || strings.Contains(audit.String(), " 0 anchors") {
+		t.Fatalf("verify-audit on the copy, anchored: %v\n%s", err, audit.String())
+	}
+	t.Logf("verify-audit on the copy: %s", strings.TrimSpace(audit.String()))
 	eng := loadEngineForTest(t)
 	period, err := reports.ParsePeriod("2026-11")
 	if err != nil {

@@ -470,6 +470,9 @@ func (l *reportLoad) copy(ctx context.Context, db *gorm.DB) error {
 	if err := db.WithContext(ctx).Exec(copyEventsSQL, args).Error; err != nil {
 		return fmt.Errorf("bulk load history: %w", err)
 	}
+	if _, err := models.SealUnsealed(ctx, db); err != nil { // chain the copies' history as the engine would
+		return fmt.Errorf("bulk load history hashes: %w", err)
+	}
 	return db.WithContext(ctx).Exec("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))").Error
 }
 

@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/reports"
 	"github.com/motcua/motcua/workflow/workflowtest"
@@ -35,6 +37,11 @@ func TestBenchReportSmall(t *testing.T) {
 	if len(used) != len(l.tpls) {
 		t.Errorf("%d of %d templates copied", len(used), len(l.tpls))
 	}
+	start := time.Now()
+	if rep, err := models.VerifyAudit(ctx, db, models.AuditOptions{}); err != nil || !rep.OK() || rep.Rows != int(l.events) {
+		t.Errorf("the copies' history chains: %+v %v", rep, err)
+	}
+	t.Logf("VerifyAudit walked %d rows in %v", l.events, time.Since(start))
 	var out bytes.Buffer
 	if err := runReportBench(ctx, db, eng, l, 1, &out); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
-// `sweep`, `report`, `import`, `backup`, `recount` and `bench`.
+// `sweep`, `report`, `import`, `backup`, `recount`, `verify-audit`,
+// `audit-anchors` and `bench`.
 package main
 
 import (
@@ -60,6 +61,13 @@ Usage:
   motcua backup FILE           copy the embedded SQLite database to FILE while motcua runs (VACUUM INTO:
                                one consistent instant, checked before it is kept); on PostgreSQL it
                                says which pg_dump and pg_restore commands to use
+  motcua verify-audit [--board B] [--since YYYY-MM-DD]
+                               walk every dossier's history chain and the daily anchors; name the first
+                               broken row (edited, deleted, inserted, reordered) or anchor; exit non-zero
+                               on any break
+  motcua audit-anchors [--board B] [--since YYYY-MM-DD]
+                               write the anchors of finished days not yet written (as the sweep does), then
+                               print day, board, hash, rows and dossiers of each, to publish
   motcua recount               rebuild the report counters from the dossiers (after changes made
                                outside motcua; a report that finds them out of step says so)
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
@@ -142,6 +150,12 @@ var commands = map[string]command{
 	},
 	"user": func(cfg config.Config, args []string, in io.Reader, out io.Writer, _ *slog.Logger) error {
 		return userCommand(cfg, args, in, out)
+	},
+	"verify-audit": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return verifyAudit(cfg, args, out)
+	},
+	"audit-anchors": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
+		return auditAnchors(cfg, args, out)
 	},
 }
 

@@ -62,6 +62,9 @@ func TestSeedDemo(t *testing.T) {
 		if overdue < 3 {
 			t.Errorf("%d overdue demo dossiers, want at least 3", overdue)
 		}
+		if rep, err := models.VerifyAudit(ctx, db, models.AuditOptions{}); err != nil || !rep.OK() || rep.Rows == 0 {
+			t.Errorf("the demo history's chains: %+v %v", rep, err)
+		}
 	})
 }
 

@@ -49,10 +49,10 @@ func pruneJob(db *gorm.DB) deadlines.Job {
 // startSweeps schedules the sweeps on the configured schedule (default every
 // 5 minutes), each followed by firing expired steps, and the digest
 // (default 07:30), and starts them; each sweep also prunes old failed
-// sign-ins. The caller stops the returned cron.
+// sign-ins and writes the audit anchors of the days finished since. The caller stops the returned cron.
 func startSweeps(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*cron.Cron, error) {
 	c, err := deadlines.Schedule(newSweeper(db, eng), cfg.SweepSchedule, cfg.DigestSchedule, log,
-		fireExpiredJob(db, eng, log), pruneJob(db))
+		fireExpiredJob(db, eng, log), pruneJob(db), anchorJob(db))
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +116,11 @@ func sweepOnce(ctx context.Context, db *gorm.DB, eng *workflow.Engine, f sweepFl
 		return err
 	}
 	fmt.Fprintf(out, "expired steps fired: %d\n", n)
+	a, err := models.WriteAnchors(ctx, db, f.now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "audit anchors written: %d\n", a)
 	if !f.digest {
 		return nil
 	}
