@@ -44,9 +44,10 @@ var CrashChainCheck func(t *testing.T, db *gorm.DB)
 // One `motcua serve` on a fresh PostgreSQL schema, with a data directory,
 // the sweep every second and the outbox every 200 ms to an in-test SMTP
 // server, takes concurrent submits, uploads (every required document)
-// and receipts from 4 clients; it is SIGKILLed at a random moment (seeded;
-// MOTCUA_CRASH_SEED replays a run) and restarted, MOTCUA_CRASH_KILLS times
-// (default 4). After each restart, once /readyz answers 200 and before
+// and receipts from 4 clients; once a receipt of the round is
+// acknowledged it is SIGKILLed at a random moment in the next 1.5 s
+// (seeded; MOTCUA_CRASH_SEED replays a run) and restarted,
+// MOTCUA_CRASH_KILLS times (default 4). After each restart, once /readyz answers 200 and before
 // the load resumes:
 //   - every request that got a 2xx is in the database: each dossier, each
 //     attachment (its file on disk, with its SHA-256), each receipt (the
@@ -120,13 +121,15 @@ func TestCrashSafety(t *testing.T) {
 		if round == kills {
 			break
 		}
-		run := time.Duration(300+rng.IntN(2200)) * time.Millisecond
+		loadStart := time.Now()
 		stop := c.drive(rec, 4)
-		time.Sleep(run)
+		rec.waitReceipt(10 * time.Second)
+		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
 		killAt = append(killAt, time.Now())
 		r.kill(t)
 		stop()
-		t.Logf("%s round %d: killed after %s of load; %s", since(start), round+1, run, rec.summary())
+		t.Logf("%s round %d: killed after %s of load; %s", since(start), round+1,
+			killAt[len(killAt)-1].Sub(loadStart).Round(time.Millisecond), rec.summary())
 	}
 	r := cs.current
 	waitAllSent(t, f, 60*time.Second)
@@ -286,6 +289,24 @@ func (r *crashRecord) next() int {
 	defer r.mu.Unlock()
 	r.n++
 	return r.n
+}
+
+// waitReceipt waits until one more receipt is acknowledged, or limit
+// passes: each round's kill then falls at a random moment after the load
+// has gone the whole way through once (uploads and a receipt), however
+// slow the machine.
+func (r *crashRecord) waitReceipt(limit time.Duration) {
+	r.mu.Lock()
+	before := len(r.receipts)
+	r.mu.Unlock()
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		r.mu.Lock()
+		n := len(r.receipts)
+		r.mu.Unlock()
+		if n > before {
+			return
+		}
+	}
 }
 
 func (r *crashRecord) summary() string {
