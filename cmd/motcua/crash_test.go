@@ -126,8 +126,8 @@ func TestCrashSafety(t *testing.T) {
 		stop := c.drive(rec, 4)
 		rec.waitReceipt(10 * time.Second)
 		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
-		killAt = append(killAt, time.Now())
 		r.kill(t)
+		killAt = append(killAt, time.Now()) // dead: it sent nothing after this
 		stop()
 		t.Logf("%s round %d: killed after %s of load; %s", since(start), round+1,
 			killAt[len(killAt)-1].Sub(loadStart).Round(time.Millisecond), rec.summary())
@@ -675,8 +675,8 @@ func checkDeliveredAtLeastOnce(t *testing.T, srv *notifytest.Server, l *mailLog,
 			dups++
 			first := l.at[id][0]
 			if !acceptedBeforeKill(first, kills) {
-				t.Errorf("%s delivered %d times, first at %s, not in the %s before a kill", id, n,
-					first.Format("15:04:05.000"), crashDuplicateWindow)
+				t.Errorf("%s delivered %d times, first at %s, not in the %s before a kill (kills: %s)", id, n,
+					first.Format("15:04:05.000"), crashDuplicateWindow, clockTimes(kills))
 			}
 		}
 	}
@@ -688,7 +688,17 @@ func checkDeliveredAtLeastOnce(t *testing.T, srv *notifytest.Server, l *mailLog,
 		len(srv.Mails()), dups)
 }
 
-// acceptedBeforeKill reports whether at falls within crashDuplicateWindow before one of kills.
+// clockTimes formats times for a message.
+func clockTimes(ts []time.Time) string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Format("15:04:05.000"))
+	}
+	return strings.Join(out, " ")
+}
+
+// acceptedBeforeKill reports whether at falls within crashDuplicateWindow
+// before one of kills (each the moment the process was known dead).
 func acceptedBeforeKill(at time.Time, kills []time.Time) bool {
 	for _, k := range kills {
 		if !at.After(k) && k.Sub(at) <= crashDuplicateWindow {
