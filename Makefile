@@ -47,7 +47,7 @@ test-outage:
 	$(GO) test -race -count=1 -run '^TestWorkerRecordsSentAcrossOutage$$' ./notify/
 	$(GO) test -race -count=1 -run '^TestRequestTimeoutIsUnavailable$$' ./handlers/
 
-## test-crash: the crash test alone, longer than in make test (which runs it with 4 kills, about 25 s): serve
+## test-crash: the crash test alone, longer than in make test (which runs it with 4 kills, about 30 s; 12 kills take about 60 s): serve
 ## SIGKILLed 12 times under submits, uploads and receipts (MOTCUA_CRASH_KILLS to change, MOTCUA_CRASH_SEED to
 ## replay a run), and the startup sweep of files without a row on both databases; skipped without PostgreSQL unless
 ## MOTCUA_REQUIRE_POSTGRES=1
