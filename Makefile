@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-browser test-office test-outage test-failover test-pgbouncer test-short lint fuzz bench check-config screenshots clean
+.PHONY: build run test test-browser test-office test-outage test-failover test-pgbouncer test-crash test-short lint fuzz bench check-config screenshots clean
 
 ## FUZZTIME: how long `make fuzz` runs each fuzz target
 FUZZTIME ?= 30s
@@ -59,6 +59,14 @@ test-failover:
 test-pgbouncer:
 	$(GO) test -race -count=1 -run '^TestPgBouncerTransactionPooling$$' ./cmd/motcua/
 	$(GO) test -race -count=1 -run '^TestSweepLockHeldSkips$$' ./deadlines/
+
+## test-crash: the crash test alone, longer than in make test (which runs it with 4 kills, about 30 s; 12 kills take about 60 s): serve
+## SIGKILLed 12 times under submits, uploads and receipts (MOTCUA_CRASH_KILLS to change, MOTCUA_CRASH_SEED to
+## replay a run), and the startup sweep of files without a row on both databases; skipped without PostgreSQL unless
+## MOTCUA_REQUIRE_POSTGRES=1
+test-crash:
+	MOTCUA_CRASH_KILLS=$${MOTCUA_CRASH_KILLS:-12} $(GO) test -race -count=1 -v -run '^TestCrashSafety$$' ./cmd/motcua/
+	$(GO) test -race -count=1 -run '^TestSweepFiles$$' ./service/
 
 ## screenshots: PNGs of every main page (web/browser_test.go's mainPages), Vietnamese and English, desktop (1280 px)
 ## and phone (375 px), into docs/screenshots/<page>-<vi|en>-<desktop|phone>.png; needs chromium

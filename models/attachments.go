@@ -33,3 +33,21 @@ func GetAttachment(ctx context.Context, tx *gorm.DB, dossierID, id uint64) (*Att
 	}
 	return &a, nil
 }
+
+// StoredKeys returns which of keys are the storage key of an attachment
+// row, in batches of 500 (the startup sweep of files without a row asks).
+func StoredKeys(ctx context.Context, tx *gorm.DB, keys []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(keys))
+	for start := 0; start < len(keys); start += 500 {
+		batch := keys[start:min(start+500, len(keys))]
+		var found []string
+		err := tx.WithContext(ctx).Model(&Attachment{}).Where("storage_key IN ?", batch).Pluck("storage_key", &found).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: stored keys: %w", err)
+		}
+		for _, k := range found {
+			out[k] = true
+		}
+	}
+	return out, nil
+}

@@ -63,7 +63,7 @@ func (u *Upload) Receive(r io.Reader, clientName string) error {
 	if u.file != nil {
 		return errs.Invalid("file", "chỉ gửi một tệp mỗi lần", "send one file per request")
 	}
-	st, err := stage(r, clientName, u.s.files.monthDir(u.s.now()))
+	st, err := stage(r, clientName, u.s.files, u.s.now())
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (u *Upload) Close() { u.file.discard() }
 
 // Commit checks the document code and the file's type, moves the file to
 // its final name and records it; if the row cannot be written, the file is
-// removed.
+// removed. Once the row is committed, the file leaves the staging area.
 func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attachment, error) {
 	if err := u.check(documentCode); err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attac
 	if err != nil {
 		return nil, err
 	}
-	final, key, err := u.file.keep(u.s.files.dir)
+	key, err := u.file.keep(u.s.files.dir)
 	if err != nil {
 		return nil, err
 	}
@@ -93,9 +93,9 @@ func (u *Upload) Commit(ctx context.Context, documentCode string) (*models.Attac
 		ContentType: contentType, Size: u.file.size, SHA256: u.file.sum, StorageKey: key,
 		UploadedBy: u.p.Actor.UserID, CreatedAt: u.s.now()}
 	if err := models.InsertAttachment(ctx, u.s.db, a); err != nil {
-		os.Remove(final)
-		return nil, err
+		return nil, err // Close removes the file
 	}
+	u.file.settle()
 	return a, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/errs"
 )
@@ -36,7 +37,7 @@ func upload(t testing.TB, name string) []byte {
 // path does.
 func checkBytes(t testing.TB, b []byte) (string, error) {
 	t.Helper()
-	st, err := stage(bytes.NewReader(b), "x", t.TempDir())
+	st, err := stage(bytes.NewReader(b), "x", &fileStore{dir: t.TempDir()}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/errs"
 )
 
@@ -37,13 +36,11 @@ const (
 var AllowedTypes = []string{TypePDF, TypePNG, TypeJPEG, TypeDOCX, TypeXLSX}
 
 // fileStore keeps files under dir/attachments/yyyy/mm/, each under a
-// random name: a client's file name is never a path.
-type fileStore struct{ dir string }
-
-// monthDir is the directory of files stored in t's local month.
-func (f *fileStore) monthDir(t time.Time) string {
-	t = t.In(deadlines.Location)
-	return filepath.Join(f.dir, "attachments", t.Format("2006"), t.Format("01"))
+// random name: a client's file name is never a path. Files on their way
+// there wait in this process's staging area (see staging.go).
+type fileStore struct {
+	dir     string
+	staging staging
 }
 
 // open opens a stored file by its key (its path under the store), never
@@ -61,30 +58,35 @@ func (e *BodyError) Error() string { return "service: reading the upload: " + e.
 // Unwrap returns the read error.
 func (e *BodyError) Unwrap() error { return e.Err }
 
-// staged is an uploaded file held in a temporary file of the store until it
-// is accepted (renamed to its final name) or discarded.
+// staged is an uploaded file held in a temporary file of the staging area
+// until it is accepted (moved to its final name, then settled once its
+// row is committed) or discarded.
 type staged struct {
-	tmp  *os.File
-	dir  string
-	name string // the client's base name, cleaned
-	size int64
-	sum  string // hex SHA-256
+	tmp     *os.File
+	month   string // yyyy/mm of the final directory
+	final   string // once kept: the final path, and the staging name linked to it
+	pending string
+	name    string // the client's base name, cleaned
+	size    int64
+	sum     string // hex SHA-256
 	// contentType is the type checkType found in the whole file.
 	contentType string
 	checked     bool
 }
 
-// stage copies r into a temporary file in dir, hashing it, and refuses it
-// beyond MaxFileSize.
-func stage(r io.Reader, clientName, dir string) (*staged, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("service: file directory: %w", err)
+// stage copies r into a temporary file of the store's staging area,
+// hashing it, and refuses it beyond MaxFileSize; the file is to be stored
+// under the month of now.
+func stage(r io.Reader, clientName string, store *fileStore, now time.Time) (*staged, error) {
+	dir, err := store.area()
+	if err != nil {
+		return nil, err
 	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
+	tmp, err := os.CreateTemp(dir, stagedPrefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("service: temporary file: %w", err)
 	}
-	st := &staged{tmp: tmp, dir: dir, name: cleanFileName(clientName)}
+	st := &staged{tmp: tmp, month: storeMonth(now), name: cleanFileName(clientName)}
 	src := &readRecorder{r: io.LimitReader(r, MaxFileSize+1)}
 	hash := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, hash), src)
@@ -119,36 +121,59 @@ func (r *readRecorder) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// discard closes and removes the temporary file; a no-op once kept.
+// discard removes the file: the temporary one, or once kept its final
+// name then its staging name (in that order: a final name always has its
+// staging name until its row is committed). It is a no-op once settled.
 func (st *staged) discard() {
-	if st != nil && st.tmp != nil {
+	if st == nil {
+		return
+	}
+	if st.tmp != nil {
 		st.tmp.Close()
 		os.Remove(st.tmp.Name())
 		st.tmp = nil
 	}
+	if st.pending != "" {
+		os.Remove(st.final)
+		os.Remove(st.pending)
+		st.final, st.pending = "", ""
+	}
 }
 
-// keep renames the file to a random final name in its directory and
-// returns its storage key (its path under root, with slashes).
-func (st *staged) keep(root string) (final, key string, err error) {
+// settle removes the staging name of a kept file whose row is committed.
+func (st *staged) settle() {
+	if st != nil && st.pending != "" {
+		os.Remove(st.pending)
+		st.final, st.pending = "", ""
+	}
+}
+
+// keep gives the file a random name: it renames it in the staging area to
+// the staging name of that name, then links it to its final name under
+// root; it returns its storage key (its path under root, with slashes).
+// Until settle or discard, the file has both names.
+func (st *staged) keep(root string) (key string, err error) {
 	name, err := randomName()
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
-	final = filepath.Join(st.dir, name)
 	if err := st.tmp.Close(); err != nil {
-		return "", "", fmt.Errorf("service: close upload: %w", err)
+		return "", fmt.Errorf("service: close upload: %w", err)
 	}
-	if err := os.Rename(st.tmp.Name(), final); err != nil {
-		return "", "", fmt.Errorf("service: store upload: %w", err)
+	pending := filepath.Join(filepath.Dir(st.tmp.Name()), stagedName(st.month, name))
+	if err := os.Rename(st.tmp.Name(), pending); err != nil {
+		return "", fmt.Errorf("service: stage upload: %w", err)
 	}
-	st.tmp = nil
-	rel, err := filepath.Rel(root, final)
-	if err != nil {
-		os.Remove(final)
-		return "", "", fmt.Errorf("service: storage key: %w", err)
+	st.tmp, st.pending = nil, pending
+	dir := filepath.Join(root, "attachments", filepath.FromSlash(st.month))
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("service: file directory: %w", err)
 	}
-	return final, filepath.ToSlash(rel), nil
+	st.final = filepath.Join(dir, name)
+	if err := os.Link(pending, st.final); err != nil {
+		return "", fmt.Errorf("service: store upload: %w", err)
+	}
+	return "attachments/" + st.month + "/" + name, nil
 }
 
 // typeZIP is a ZIP archive, which DOCX and XLSX files are.

@@ -104,9 +104,9 @@ func FuzzCheckType(f *testing.F) {
 	f.Add([]byte("\x89PNG\r\n\x1a\n"))
 	f.Add([]byte("\xff\xd8\xff\xd9"))
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
-	dir := f.TempDir()
+	store := &fileStore{dir: f.TempDir()}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := stage(bytes.NewReader(data), "x", dir)
+		st, err := stage(bytes.NewReader(data), "x", store, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"os"
 	"slices"
 	"sort"
 
@@ -61,7 +60,6 @@ type storedFiles struct {
 	inputs  []FileInput
 	staged  []*staged
 	atts    []workflow.AttachmentInput
-	finals  []string
 	results []workflow.AttachmentInput
 	papers  []workflow.AttachmentInput // paper documents noted, no file
 }
@@ -72,8 +70,12 @@ func (sf *storedFiles) discard() {
 	for _, st := range sf.staged {
 		st.discard()
 	}
-	for _, f := range sf.finals {
-		os.Remove(f)
+}
+
+// settle lets the files of a committed transaction leave the staging area.
+func (sf *storedFiles) settle() {
+	for _, st := range sf.staged {
+		st.settle()
 	}
 }
 
@@ -92,7 +94,7 @@ func (s *Service) storeFiles(files []FileInput, slots []string) (*storedFiles, e
 			continue
 		}
 		sf.inputs = append(sf.inputs, f)
-		st, err := stage(f.Body, f.Name, s.files.monthDir(s.now()))
+		st, err := stage(f.Body, f.Name, s.files, s.now())
 		if err != nil {
 			sf.discard()
 			if de, ok := errs.As(err); ok && de.Field == "" {
@@ -128,12 +130,11 @@ func checkFileInput(f FileInput, slots []string) error {
 func (sf *storedFiles) keep(root string) error {
 	for i, st := range sf.staged {
 		contentType := st.contentType
-		final, key, err := st.keep(root)
+		key, err := st.keep(root)
 		if err != nil {
 			sf.discard()
 			return err
 		}
-		sf.finals = append(sf.finals, final)
 		in := workflow.AttachmentInput{DocumentCode: sf.inputs[i].DocumentCode, FileName: st.name,
 			ContentType: contentType, Size: st.size, SHA256: st.sum, StorageKey: key}
 		if sf.inputs[i].Kind == models.AttachmentResult {
@@ -143,7 +144,6 @@ func (sf *storedFiles) keep(root string) error {
 			sf.atts = append(sf.atts, in)
 		}
 	}
-	sf.staged = nil
 	sf.atts = append(sf.atts, sf.papers...)
 	return nil
 }
@@ -190,6 +190,8 @@ func (s *Service) SubmitWithFiles(ctx context.Context, p *Principal, req SubmitR
 	d, replayed, err := s.submitOnceWith(ctx, p, req, key, sf.hash(requestHash(req)), sf.atts)
 	if err != nil || replayed {
 		sf.discard()
+	} else {
+		sf.settle()
 	}
 	if err != nil {
 		return nil, false, err
@@ -260,6 +262,7 @@ func (s *Service) FireWithFiles(ctx context.Context, p *Principal, code string, 
 		sf.discard()
 		return nil, nil, err
 	}
+	sf.settle()
 	views, err := s.views(ctx, s.db, p, []models.Dossier{*nd})
 	if err != nil {
 		return nil, nil, err

@@ -218,6 +218,8 @@ func migrate(cfg config.Config, out io.Writer) error {
 }
 
 // serve starts the HTTP server; it refuses a faulty catalogue or a schema that is behind.
+// Before it listens, it removes the files a killed motcua left without a row
+// (service.SweepFiles), and logs each.
 func serve(cfg config.Config, out io.Writer, log *slog.Logger) error {
 	eng, db, err := openCurrent(cfg)
 	if err != nil {
@@ -236,7 +238,15 @@ func serve(cfg config.Config, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer stopOutbox()
-	handler, err := newServer(cfg, db, eng, log)
+	read, err := openReplica(cfg)
+	if err != nil {
+		return err
+	}
+	svc := newService(cfg, db, read, eng, log)
+	if _, err := svc.SweepFiles(context.Background()); err != nil {
+		return err
+	}
+	handler, err := serverFor(cfg, svc, log)
 	if err != nil {
 		return err
 	}
@@ -262,7 +272,11 @@ func newServer(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.L
 	if err != nil {
 		return nil, err
 	}
-	svc := newService(cfg, db, read, eng, log)
+	return serverFor(cfg, newService(cfg, db, read, eng, log), log)
+}
+
+// serverFor is newServer over a service already built.
+func serverFor(cfg config.Config, svc *service.Service, log *slog.Logger) (http.Handler, error) {
 	e := handlers.New(handlers.Deps{Service: svc, Log: log, IPExtractor: ipExtractor(cfg.TrustedProxies)})
 	e.Use(web.SecurityHeaders(cfg.SecureCookies))
 	pageErrors, err := web.Mount(e, web.Deps{Service: svc, Log: log, SecureCookies: cfg.SecureCookies, Key: cfg.SessionKey})

@@ -23,13 +23,16 @@ func newMailer(cfg config.Config, log *slog.Logger) (notify.Mailer, error) {
 		Password: cfg.SMTP.Password, From: cfg.SMTP.From, TLS: cfg.SMTP.TLS})
 }
 
-// newWorker builds the outbox worker over db.
+// newWorker builds the outbox worker over db. It commits each message on
+// its own (Batch 1): a process killed after the relay accepted a message
+// and before the commit that marks it sent sends that one message again
+// on restart, not the rest of a batch (README, "Crash safety").
 func newWorker(cfg config.Config, db *gorm.DB, eng *workflow.Engine, log *slog.Logger) (*notify.Worker, error) {
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	return &notify.Worker{DB: db, Mailer: mailer, Log: log,
+	return &notify.Worker{DB: db, Mailer: mailer, Log: log, Batch: 1,
 		Renderer: &notify.Renderer{DB: db, Cat: eng.Catalogue(), PublicURL: cfg.PublicURL}}, nil
 }
 
