@@ -1,6 +1,6 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
-// `sweep`, `report`, `import`, `backup`, `recount` and `bench`.
+// `sweep`, `report`, `import`, `backup`, `recount`, `bench` and `soak`.
 package main
 
 import (
@@ -62,6 +62,10 @@ Usage:
                                says which pg_dump and pg_restore commands to use
   motcua recount               rebuild the report counters from the dossiers (after changes made
                                outside motcua; a report that finds them out of step says so)
+  motcua soak [-duration 5m] [-clients 16]
+                               mixed load (70 % reads, 25 % events, 5 % submits, a sweep every 10 s) on
+                               the API and pages over a fresh PostgreSQL schema; a line every 30 s; fails on
+                               > 0.1 % errors or > 20 % RSS or goroutine growth after the warm-up
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
@@ -143,6 +147,7 @@ var commands = map[string]command{
 	"user": func(cfg config.Config, args []string, in io.Reader, out io.Writer, _ *slog.Logger) error {
 		return userCommand(cfg, args, in, out)
 	},
+	"soak": soakCommand,
 }
 
 // printUsage writes the usage text and the environment variables.
