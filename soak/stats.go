@@ -127,7 +127,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
+	i := int(math.Ceil(p*float64(len(sorted))/100-1e-9)) - 1 // 99.9 % of 1000 is 999, not 999.0000001
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
@@ -246,7 +246,7 @@ func (r *Result) ErrorRate() float64 { return rate(r.Errors, r.Requests) }
 // Growth is the RSS and goroutine growth from the baseline window to the
 // last one (ok false when the run had no two windows after the warm-up).
 func (r *Result) Growth() (rssGrowth, goroutineGrowth float64, ok bool) {
-	if r.Baseline < 0 {
+	if r.Baseline < 0 || r.Last <= r.Baseline || r.Last >= len(r.Windows) {
 		return 0, 0, false
 	}
 	b, l := r.Windows[r.Baseline], r.Windows[r.Last]
