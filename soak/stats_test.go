@@ -87,3 +87,29 @@ func TestCheck(t *testing.T) {
 		t.Error("a run with no request passes")
 	}
 }
+
+// TestHistogram: a kind's percentiles from the logarithmic buckets are
+// within 5 % above the exact ones.
+func TestHistogram(t *testing.T) {
+	var h histogram
+	var exact []time.Duration
+	for i := 1; i <= 10000; i++ {
+		d := time.Duration(i) * 37 * time.Microsecond
+		h.add(d)
+		exact = append(exact, d)
+	}
+	for _, p := range []float64{50, 99, 99.9} {
+		want, got := percentile(exact, p), h.quantile(p)
+		if got < want || float64(got) > 1.05*float64(want) {
+			t.Errorf("p%v: %s, exact %s", p, got, want)
+		}
+	}
+	var empty histogram
+	if empty.quantile(50) != 0 {
+		t.Error("empty: not 0")
+	}
+	h.add(time.Hour) // beyond the last bucket: counted in it
+	if h.n != 10001 || h.counts[histBuckets-1] != 1 {
+		t.Errorf("an hour: %d in the last bucket", h.counts[histBuckets-1])
+	}
+}

@@ -76,7 +76,7 @@ func TestSoakHoldsUp(t *testing.T) {
 	}
 	for _, k := range []string{"api event receive", "api event assign", "api event propose", "api event approve",
 		"api event return_result", "api tracking", "page dossier", "page dashboard", "api report"} {
-		if res.Kinds[k][0] == 0 {
+		if res.Kinds[k].Requests == 0 {
 			t.Errorf("no %q request: %v", k, res.Kinds)
 		}
 	}
