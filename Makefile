@@ -3,10 +3,14 @@ GO      ?= go
 BIN     := bin/motcua
 PKGS    := ./...
 
-.PHONY: build run test test-browser test-office test-outage test-failover test-pgbouncer test-crash test-short lint fuzz bench check-config screenshots clean
+.PHONY: build run test test-browser test-office test-outage test-failover test-pgbouncer test-crash test-short lint fuzz bench soak check-config screenshots clean
 
 ## FUZZTIME: how long `make fuzz` runs each fuzz target
 FUZZTIME ?= 30s
+
+## SOAK_DURATION, SOAK_CLIENTS: how long `make soak` runs and with how many concurrent clients
+SOAK_DURATION ?= 5m
+SOAK_CLIENTS  ?= 16
 
 ## build: compile the motcua binary into bin/
 build:
@@ -94,6 +98,12 @@ check-config: build
 ## bench: transitions/s through the engine on PostgreSQL vs pgbench (see docs/PERFORMANCE.md)
 bench: build
 	./$(BIN) bench engine -workers 16 -duration 20s
+
+## soak: a mixed load on PostgreSQL for SOAK_DURATION (default 5m): 70 % reads (API and pages), 25 % events, 5 % submits,
+## a sweep every 10 s, on the composed server over a fresh schema (-db, else DATABASE_URL, else MOTCUA_TEST_DATABASE_URL);
+## a line every 30 s; fails on > 0.1 % errors or > 20 % RSS or goroutine growth after the 60 s warm-up (docs/PERFORMANCE.md)
+soak: build
+	./$(BIN) soak -duration $(SOAK_DURATION) -clients $(SOAK_CLIENTS)
 
 clean:
 	rm -rf bin data

@@ -1,7 +1,7 @@
 // Command motcua is the one-stop-shop workflow engine for industrial-zone
 // management boards: `motcua serve`, `migrate`, `seed-demo`, `check-config`,
 // `sweep`, `report`, `import`, `backup`, `recount`, `verify-audit`,
-// `audit-anchors` and `bench`.
+// `audit-anchors`, `bench` and `soak`.
 package main
 
 import (
@@ -70,6 +70,10 @@ Usage:
                                print day, board, hash, rows and dossiers of each, to publish
   motcua recount               rebuild the report counters from the dossiers (after changes made
                                outside motcua; a report that finds them out of step says so)
+  motcua soak [-duration 5m] [-clients 16]
+                               mixed load (70 % reads, 25 % events, 5 % submits, a sweep every 10 s) on
+                               the API and pages over a fresh PostgreSQL schema; a line every 30 s; fails on
+                               > 0.1 % errors or > 20 % RSS or goroutine growth after the warm-up
   motcua bench engine          measure transitions per second through the engine (PostgreSQL)
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
@@ -157,6 +161,7 @@ var commands = map[string]command{
 	"audit-anchors": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
 		return auditAnchors(cfg, args, out)
 	},
+	"soak": soakCommand,
 }
 
 // printUsage writes the usage text and the environment variables.
