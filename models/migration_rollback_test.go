@@ -16,6 +16,7 @@ func TestMigrationRollbacks(t *testing.T) {
 		{"0008_report_counts", "0007_opening_projects", []string{"report_counts"}},
 		{"0010_accounts", "0008_report_counts", []string{"user_tokens"}},
 		{"0011_desk", "0010_accounts", []string{"tracking_failures"}},
+		{"0013_report_shards", "0011_desk", nil}, // 0012 once the audit chain is merged
 	} {
 		t.Run(c.id, func(t *testing.T) {
 			db, err := Open(filepath.Join(t.TempDir(), "motcua.db"))
