@@ -102,7 +102,7 @@ func (t *APIToken) TouchDue(now time.Time) bool {
 // per touchInterval.
 func TouchToken(ctx context.Context, tx *gorm.DB, id uint64, now time.Time) error {
 	now = now.UTC()
-	err := tx.WithContext(ctx).Model(&APIToken{}).
+	err := oneStatement(tx).WithContext(ctx).Model(&APIToken{}).
 		Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, now.Add(-touchInterval)).
 		Update("last_used_at", now).Error
 	if err != nil {
