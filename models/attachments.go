@@ -9,7 +9,7 @@ import (
 
 // InsertAttachment records the metadata of one stored file and fills its ID.
 func InsertAttachment(ctx context.Context, tx *gorm.DB, a *Attachment) error {
-	if err := tx.WithContext(ctx).Create(a).Error; err != nil {
+	if err := oneStatement(tx).WithContext(ctx).Create(a).Error; err != nil {
 		return fmt.Errorf("store: insert attachment: %w", err)
 	}
 	return nil
@@ -50,4 +50,11 @@ func StoredKeys(ctx context.Context, tx *gorm.DB, keys []string) (map[string]boo
 		}
 	}
 	return out, nil
+}
+
+// oneStatement is tx without gorm's default transaction around a write:
+// for a write that is one statement (a row without associations), atomic
+// on its own, the BEGIN and COMMIT would be two more round trips.
+func oneStatement(tx *gorm.DB) *gorm.DB {
+	return tx.Session(&gorm.Session{SkipDefaultTransaction: true})
 }

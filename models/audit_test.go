@@ -32,7 +32,7 @@ func auditChain(t *testing.T, db *gorm.DB, code string, n int) (*models.Dossier,
 	d.StepState, d.StepStartedAt, d.StepDueAt = "submitted", &at, &intake
 	ev := &models.DossierEvent{Seq: 1, Event: "submit", ToState: "submitted", ActorID: &actor, ActorRole: "officer",
 		ActorName: "Nguyễn Văn An", At: at, Comment: "nộp trực tiếp", StepState: "submitted", StepDueAt: &intake}
-	if err := models.InsertSubmission(ctx, db, d, ev); err != nil {
+	if err := models.InsertSubmission(ctx, db, d, ev, ""); err != nil {
 		t.Fatal(err)
 	}
 	for i := 2; i <= n; i++ {

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +51,28 @@ func TestTokenStore(t *testing.T) {
 				t.Errorf("%s at %v: want ErrNotFound, got %v", tc.hash, tc.at, err)
 			}
 		}
+		checkTokenRead(t, db, u, now)
 	})
+}
+
+// checkTokenRead: the user and the token come back whole from the one
+// query, and a use is recorded at most once per minute (TouchDue).
+func checkTokenRead(t *testing.T, db *gorm.DB, u *models.User, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	got, tok, err := models.FindActiveToken(ctx, db, "a", now)
+	if err != nil || got.Username != "an" || got.Role != "officer" || !got.Active || got.CreatedAt.IsZero() ||
+		got.BoardID != nil || tok.UserID != u.ID || strings.TrimSpace(tok.TokenHash) != "a" || !tok.ExpiresAt.Equal(now.Add(time.Hour)) ||
+		tok.RevokedAt != nil || tok.LastUsedAt != nil || !tok.TouchDue(now) {
+		t.Fatalf("token read back: %+v %+v %v", got, tok, err)
+	}
+	if err := models.TouchToken(ctx, db, tok.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, tok, err = models.FindActiveToken(ctx, db, "a", now); err != nil || tok.LastUsedAt == nil ||
+		!tok.LastUsedAt.Equal(now) || tok.TouchDue(now.Add(59*time.Second)) || !tok.TouchDue(now.Add(61*time.Second)) {
+		t.Fatalf("token after a use: %+v %v", tok, err)
+	}
 }
 
 func TestLoginFailureStore(t *testing.T) {

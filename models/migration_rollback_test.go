@@ -17,6 +17,7 @@ func TestMigrationRollbacks(t *testing.T) {
 		{"0010_accounts", "0008_report_counts", []string{"user_tokens"}},
 		{"0011_desk", "0010_accounts", []string{"tracking_failures"}},
 		{"0012_audit_chain", "0011_desk", []string{"audit_anchors"}},
+		{"0013_report_shards", "0012_audit_chain", nil},
 	} {
 		t.Run(c.id, func(t *testing.T) {
 			db, err := Open(filepath.Join(t.TempDir(), "motcua.db"))

@@ -45,7 +45,11 @@ const (
 // past period is that of its end. A received cell is split by channel; a
 // resolved cell by outcome, end state and whether the dossier was asked to
 // supplement more than once (Decision 766); an overdue cell by the latter.
-// A cell whose changes cancel out may stay, at zero.
+// A cell whose changes cancel out may stay, at zero. Each cell is split
+// again into up to ReportShards rows by Shard (migration 0013): an event
+// adds to the shard of its dossier (ShardOf), so that concurrent receipts
+// of one board, procedure and day seldom wait for each other's lock; a
+// report sums the shards, and a recount writes shard 0.
 type ReportCount struct {
 	BoardID   uint      `gorm:"primaryKey;autoIncrement:false"`
 	Procedure string    `gorm:"primaryKey;size:64"`
@@ -55,8 +59,17 @@ type ReportCount struct {
 	Outcome   string    `gorm:"primaryKey;size:16"` // resolved: early, on_time or late; received: ""
 	EndState  string    `gorm:"primaryKey;size:64"` // resolved: the state it ended in; received: ""
 	Multi     bool      `gorm:"primaryKey"`         // resolved: more than one supplementation request
+	Shard     int16     `gorm:"primaryKey;autoIncrement:false"`
 	N         int64     `gorm:"not null"`
 }
+
+// ReportShards is the number of rows a report counter is split into.
+// Sixteen keep 32 concurrent receipts of one board and day mostly apart
+// (docs/PERFORMANCE.md) and multiply a busy day's rows by at most 16.
+const ReportShards = 16
+
+// ShardOf is the counter shard the events of a dossier add to.
+func ShardOf(dossierID uint64) int16 { return int16(dossierID % ReportShards) }
 
 // TableName is report_counts.
 func (ReportCount) TableName() string { return "report_counts" }
@@ -74,7 +87,7 @@ type Tally struct {
 
 // cell is t's counter row for dossier d.
 func (t *Tally) cell(d *Dossier) ReportCount {
-	c := ReportCount{BoardID: d.BoardID, Procedure: d.Procedure, Day: t.Day, Kind: t.Kind, N: t.N}
+	c := ReportCount{BoardID: d.BoardID, Procedure: d.Procedure, Day: t.Day, Kind: t.Kind, Shard: ShardOf(d.ID), N: t.N}
 	if t.Kind == TallyReceived {
 		c.Channel = string(d.Channel)
 		return c
@@ -119,7 +132,7 @@ func cmpBool(a, b bool) int {
 // reportCountKey is the counters' primary key, the conflict target of an
 // increment.
 var reportCountKey = []clause.Column{{Name: "board_id"}, {Name: "procedure"}, {Name: "day"}, {Name: "kind"},
-	{Name: "channel"}, {Name: "outcome"}, {Name: "end_state"}, {Name: "multi"}}
+	{Name: "channel"}, {Name: "outcome"}, {Name: "end_state"}, {Name: "multi"}, {Name: "shard"}}
 
 // addTallies adds ts (merged) to the counters of d through tx, one upsert
 // each.

@@ -2,17 +2,62 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
 
+// MaxSequence is the last number of a board's daily dossier sequence: the
+// code has four digits.
+const MaxSequence = 9999
+
+// ErrSequenceExhausted is returned by InsertSubmission when the board's
+// sequence for the day is past MaxSequence.
+var ErrSequenceExhausted = errors.New("store: the daily dossier sequence is exhausted")
+
 // InsertSubmission creates a new dossier and its first history row, the
-// submission (ev.DossierID is set to the new id). On PostgreSQL it is one
+// submission (ev.DossierID is set to the new id), chained on GenesisHash:
+// the row's hash is the dossier's last_hash. With day empty, d.Code is the
+// dossier's code. Otherwise d.Code is the code's prefix, and the next
+// number of the board's sequence for day (YYMMDD), on four digits, is
+// appended to it.
+//
+// The row's hash binds the dossier's code, so the number is taken before
+// the insert, in the same transaction (a savepoint when tx is one
+// already): the sequence row stays locked for the insert and the commit
+// only, not for the rest of a filing. On PostgreSQL the insert is one
 // statement, an INSERT … RETURNING feeding the history INSERT; elsewhere
-// two, which the caller runs in a transaction.
-func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierEvent) error {
+// two.
+func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierEvent, day string) error {
+	if day == "" {
+		return insertSubmission(ctx, tx, d, ev)
+	}
+	return tx.WithContext(ctx).Transaction(func(t *gorm.DB) error {
+		if err := numberCode(ctx, t, d, day); err != nil {
+			return err
+		}
+		return insertSubmission(ctx, t, d, ev)
+	})
+}
+
+// numberCode appends to d.Code the board's next number for day.
+func numberCode(ctx context.Context, tx *gorm.DB, d *Dossier, day string) error {
+	seq, err := NextSequence(ctx, tx, d.BoardID, day)
+	if err != nil {
+		return err
+	}
+	if seq > MaxSequence {
+		return ErrSequenceExhausted
+	}
+	d.Code += fmt.Sprintf("%04d", seq)
+	return nil
+}
+
+// insertSubmission inserts d, whose code is final, and ev, sealed on
+// GenesisHash.
+func insertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierEvent) error {
 	if tx.Dialector.Name() != "postgres" {
 		sealEvent(ev, d.Code, GenesisHash)
 		d.LastHash = ev.Hash

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ func TestInsertSubmission(t *testing.T) {
 			CatalogueVersion: "v1", Variant: "standard", Channel: models.ChannelDirect, Title: "Công nhận công đoàn",
 			ApplicantName: "Công đoàn cơ sở", State: "submitted", Version: 1, SubmittedAt: at, ClockState: "idle"}
 		ev := &models.DossierEvent{Seq: 1, Event: "submit", ToState: "submitted", ActorRole: "officer", ActorName: "An", At: at}
-		if err := models.InsertSubmission(ctx, db, d, ev); err != nil {
+		if err := models.InsertSubmission(ctx, db, d, ev, ""); err != nil {
 			t.Fatal(err)
 		}
 		got, err := models.GetDossier(ctx, db, d.ID)
@@ -44,13 +45,60 @@ func TestInsertSubmission(t *testing.T) {
 		dup := *d
 		dup.ID = 0
 		if err := models.InsertSubmission(ctx, db, &dup, &models.DossierEvent{Seq: 1, Event: "submit", ToState: "submitted",
-			ActorRole: "officer", At: at}); err == nil {
+			ActorRole: "officer", At: at}, ""); err == nil {
 			t.Fatal("a second dossier with the same code was stored")
 		}
 		var n int64
 		db.Model(&models.DossierEvent{}).Count(&n)
 		if n != 1 {
 			t.Fatalf("%d history rows after the refused submission, want 1", n)
+		}
+	})
+}
+
+// TestInsertNumberedSubmission on SQLite and PostgreSQL (one statement
+// there): a submission with a day takes the board's next number for that
+// day into its code, on four digits; another board or day has its own
+// sequence; once the sequence is at MaxSequence the submission is refused
+// with ErrSequenceExhausted and nothing is written.
+func TestInsertNumberedSubmission(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		agency := map[uint]string{1: "000.20.30.H33-", 2: "000.20.31.K44-"}
+		file := func(board uint, day string) (*models.Dossier, error) {
+			d := &models.Dossier{Code: agency[board] + day + "-", BoardID: board, Procedure: "union-registration",
+				CatalogueVersion: "v1", Variant: "standard", Channel: models.ChannelOnline, ApplicantName: "Công đoàn",
+				State: "submitted", Version: 1, SubmittedAt: at, ClockState: "idle"}
+			ev := &models.DossierEvent{Seq: 1, Event: "submit", ToState: "submitted", ActorRole: "investor", At: at}
+			return d, models.InsertSubmission(ctx, db, d, ev, day)
+		}
+		for _, c := range []struct {
+			board     uint
+			day, code string
+		}{{1, "261123", "000.20.30.H33-261123-0001"}, {1, "261123", "000.20.30.H33-261123-0002"},
+			{2, "261123", "000.20.31.K44-261123-0001"}, {1, "261124", "000.20.30.H33-261124-0001"}} {
+			d, err := file(c.board, c.day)
+			if err != nil || d.Code != c.code {
+				t.Fatalf("board %d day %s: code %q %v, want %s", c.board, c.day, d.Code, err, c.code)
+			}
+			if got, err := models.GetDossier(ctx, db, d.ID); err != nil || got.Code != c.code {
+				t.Fatalf("stored code %+v %v, want %s", got, err, c.code)
+			}
+		}
+		if err := db.Exec(`UPDATE dossier_sequences SET last = ? WHERE board_id = 1 AND day = '261123'`, models.MaxSequence-1).Error; err != nil {
+			t.Fatal(err)
+		}
+		if d, err := file(1, "261123"); err != nil || d.Code != "000.20.30.H33-261123-9999" {
+			t.Fatalf("the last number: %q %v", d.Code, err)
+		}
+		if _, err := file(1, "261123"); !errors.Is(err, models.ErrSequenceExhausted) {
+			t.Fatalf("past the last number: %v, want ErrSequenceExhausted", err)
+		}
+		var n int64
+		db.Model(&models.Dossier{}).Count(&n)
+		if n != 5 {
+			t.Fatalf("%d dossiers, want 5 (the refused one wrote nothing)", n)
 		}
 	})
 }

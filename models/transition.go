@@ -71,9 +71,9 @@ func SingleStatementTransitions(db *gorm.DB) bool { return db.Dialector.Name() =
 
 // transitionSQL is SaveTransition on PostgreSQL in one statement: the
 // optimistic-locked UPDATE of the dossier, the report counters' upserts
-// from a JSON array of tallies ($41), and the history row, the last two
-// only when the UPDATE found the version. The row's hash ($45) becomes the
-// dossier's last_hash.
+// from a JSON array of tallies ($41) into the dossier's shard ($47), and
+// the history row, the last two only when the UPDATE found the version.
+// The row's hash ($45) becomes the dossier's last_hash.
 const transitionSQL = `WITH upd AS (
 	UPDATE dossiers SET state = $1, version = $2, received_at = $3, clock_state = $4, clock_started_at = $5,
 		due_at = $6, original_due_at = $7, paused_at = $8, remaining_days = $9, paused_days = $10,
@@ -84,11 +84,11 @@ const transitionSQL = `WITH upd AS (
 	WHERE id = $21 AND version = $22
 	RETURNING id, board_id, procedure, channel),
 cnt AS (
-	INSERT INTO report_counts AS c (board_id, procedure, day, kind, channel, outcome, end_state, multi, n)
+	INSERT INTO report_counts AS c (board_id, procedure, day, kind, channel, outcome, end_state, multi, shard, n)
 	SELECT upd.board_id, upd.procedure, t.day, t.kind, CASE WHEN t.kind = 'received' THEN upd.channel ELSE '' END,
-		t.outcome, t.end_state, t.multi, t.n
+		t.outcome, t.end_state, t.multi, $47::smallint, t.n
 	FROM upd, jsonb_to_recordset($41::jsonb) AS t(day text, kind text, outcome text, end_state text, multi boolean, n bigint)
-	ON CONFLICT (board_id, procedure, day, kind, channel, outcome, end_state, multi) DO UPDATE SET n = c.n + EXCLUDED.n)
+	ON CONFLICT (board_id, procedure, day, kind, channel, outcome, end_state, multi, shard) DO UPDATE SET n = c.n + EXCLUDED.n)
 INSERT INTO dossier_events (dossier_id, seq, event, from_state, to_state, actor_id, actor_role, actor_name, at,
 	comment, step_state, step_due_at, step_outcome, due_at, outcome, data, created_at, prev_hash, hash)
 SELECT upd.id, $23::bigint, $24::text, $25::text, $26::text, $27::bigint, $28::text, $29::text, $30::timestamptz,
@@ -114,7 +114,7 @@ func saveTransitionPG(ctx context.Context, db *gorm.DB, d *Dossier, prev int, ev
 		ev.Seq, ev.Event, ev.FromState, ev.ToState, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At,
 		ev.Comment, ev.StepState, ev.StepDueAt, ev.StepOutcome, ev.DueAt, ev.Outcome, ev.Data, ev.CreatedAt,
 		d.EndState, overdueCleared(d, ev), string(tallies), d.ExtensionProposalSeq, d.ResultMedium, d.ResultAttachmentID,
-		ev.Hash, ev.PrevHash,
+		ev.Hash, ev.PrevHash, ShardOf(d.ID),
 	).Row().Scan(&ev.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrStale

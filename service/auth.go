@@ -163,6 +163,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if err != nil {
 		return nil, err
 	}
+	if !tok.TouchDue(now) {
+		return principalOf(u, tok.ID)
+	}
 	if err := models.TouchToken(ctx, s.db, tok.ID, now); err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func (s *Service) Fire(ctx context.Context, p *Principal, code string, req Event
 	if req.Version > d.Version {
 		return nil, nil, errVersion(req.Version, d.Version)
 	}
-	nd, ev, err := s.eng.Apply(ctx, s.db, d.ID, req.Version, workflow.Event(req.Event), p.Actor, s.now(), in)
+	nd, ev, err := s.eng.ApplyRead(ctx, s.db, d, req.Version, workflow.Event(req.Event), p.Actor, s.now(), in)
 	if err != nil {
 		return nil, nil, err
 	}

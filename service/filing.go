@@ -119,7 +119,7 @@ func (s *Service) submitOnceWith(ctx context.Context, p *Principal, req SubmitRe
 		}
 	}
 	var d *models.Dossier
-	err := models.InTx(ctx, s.db, func(tx *gorm.DB) error {
+	err := filingTx(ctx, s.db, key == "" && len(atts) == 0, func(tx *gorm.DB) error {
 		in, err := s.submitInput(ctx, tx, p, req)
 		if err != nil {
 			return err
@@ -141,6 +141,20 @@ func (s *Service) submitOnceWith(ctx context.Context, p *Principal, req SubmitRe
 		}
 	}
 	return d, false, err
+}
+
+// filingTx runs fn in a transaction, or, when the filing writes one
+// dossier only (alone: no idempotency key nor attachments) on PostgreSQL,
+// without one around it: models.InsertSubmission then takes the board's
+// number and inserts in a short transaction of its own, so the sequence
+// row is locked for those two statements and the commit only, not across
+// the filing's other round trips, which made concurrent filings queue
+// (docs/PERFORMANCE.md).
+func filingTx(ctx context.Context, db *gorm.DB, alone bool, fn func(tx *gorm.DB) error) error {
+	if alone && models.SingleStatementTransitions(db) {
+		return fn(db.WithContext(ctx))
+	}
+	return models.InTx(ctx, db, fn)
 }
 
 // replay returns the dossier an earlier request with this key created, nil

@@ -41,6 +41,7 @@ func TestReportCountersConcurrent(t *testing.T) {
 		if got := sumCounters(t, db, models.TallyReceived); got != 24 {
 			t.Errorf("received counters sum to %d, want 24", got)
 		}
+		checkShards(t, db, ids)
 		if got := sumCounters(t, db, models.TallyOverdue); got != 12 {
 			t.Errorf("overdue changes sum to %d, want 12 (24 appointments set, 12 suspended)", got)
 		}
@@ -77,4 +78,27 @@ func sumCounters(t *testing.T, db *gorm.DB, kind models.TallyKind) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// checkShards: the receipts of ids, all in one cell, went each to its
+// dossier's shard, one row per shard (so that they did not all wait for
+// one row's lock).
+func checkShards(t *testing.T, db *gorm.DB, ids []uint64) {
+	t.Helper()
+	want := map[int16]int64{}
+	for _, id := range ids {
+		want[int16(id%models.ReportShards)]++
+	}
+	var rows []models.ReportCount
+	if err := db.Where("kind = ?", models.TallyReceived).Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(want) || len(rows) < 2 {
+		t.Errorf("received counters in %d rows, want %d (one per shard of the dossiers)", len(rows), len(want))
+	}
+	for _, r := range rows {
+		if want[r.Shard] != r.N {
+			t.Errorf("shard %d holds %d receipts, want %d", r.Shard, r.N, want[r.Shard])
+		}
+	}
 }

@@ -328,11 +328,7 @@ func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersio
 	actor Actor, at time.Time, in Input) (*models.Dossier, *models.DossierEvent, error) {
 	var d *models.Dossier
 	var ev *models.DossierEvent
-	run := func(fn func(tx *gorm.DB) error) error { return models.InTx(ctx, db, fn) }
-	if e.single(db, event, in) {
-		run = func(fn func(tx *gorm.DB) error) error { return fn(db) }
-	}
-	err := run(func(tx *gorm.DB) error {
+	err := e.run(ctx, db, event, in, func(tx *gorm.DB) error {
 		var err error
 		if d, err = models.GetDossier(ctx, tx, id); err != nil {
 			return fromStore(err, fmt.Sprint(id))
@@ -347,6 +343,42 @@ func (e *Engine) Apply(ctx context.Context, db *gorm.DB, id uint64, expectVersio
 		return nil, nil, err
 	}
 	return d, ev, nil
+}
+
+// ApplyRead is Apply for dossier d as the caller has just read it, when
+// the caller pins the version (expectVersion not zero): reading d again
+// could only confirm that version, which the write checks anyway, so
+// ApplyRead spares that round trip. A change since the caller's read is a
+// stale-version conflict, as it is with Apply. With expectVersion zero it
+// is Apply. d itself is left as read.
+func (e *Engine) ApplyRead(ctx context.Context, db *gorm.DB, d *models.Dossier, expectVersion int, event Event,
+	actor Actor, at time.Time, in Input) (*models.Dossier, *models.DossierEvent, error) {
+	if expectVersion == 0 {
+		return e.Apply(ctx, db, d.ID, 0, event, actor, at, in)
+	}
+	if d.Version != expectVersion {
+		return nil, nil, staleError(d.Code)
+	}
+	nd := *d
+	var ev *models.DossierEvent
+	err := e.run(ctx, db, event, in, func(tx *gorm.DB) error {
+		var err error
+		ev, err = e.Fire(ctx, tx, &nd, event, actor, at, in)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &nd, ev, nil
+}
+
+// run runs fn in a transaction on db, or without one when firing event
+// with in writes a single statement (single).
+func (e *Engine) run(ctx context.Context, db *gorm.DB, event Event, in Input, fn func(tx *gorm.DB) error) error {
+	if e.single(db, event, in) {
+		return fn(db)
+	}
+	return models.InTx(ctx, db, fn)
 }
 
 // Allowed lists the events role may fire at dossier d in its current

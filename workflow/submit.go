@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -54,7 +55,7 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	if err != nil {
 		return nil, err
 	}
-	code, err := e.nextCode(ctx, tx, in, at)
+	prefix, day, err := e.codePrefix(ctx, tx, in, at)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	if err != nil {
 		return nil, err
 	}
-	d := &models.Dossier{Code: code, BoardID: in.BoardID, ZoneID: in.ZoneID, Procedure: in.Procedure,
+	d := &models.Dossier{Code: prefix, BoardID: in.BoardID, ZoneID: in.ZoneID, Procedure: in.Procedure,
 		CatalogueVersion: v.ID, Variant: in.Variant, Channel: in.Channel, Title: strings.TrimSpace(in.Title),
 		ApplicantName: strings.TrimSpace(in.ApplicantName), ApplicantTaxCode: in.ApplicantTaxCode,
 		ApplicantEmail: in.ApplicantEmail, ApplicantPhone: in.ApplicantPhone, InvestorID: in.InvestorID,
@@ -72,7 +73,10 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	ev := &models.DossierEvent{Seq: 1, Event: string(EventSubmit), ToState: d.State,
 		ActorID: actor.UserID, ActorRole: string(actor.Role), ActorName: actor.Name, At: at,
 		StepState: d.StepState, StepDueAt: d.StepDueAt}
-	if err := models.InsertSubmission(ctx, tx, d, ev); err != nil {
+	if err := models.InsertSubmission(ctx, tx, d, ev, day); err != nil {
+		if errors.Is(err, models.ErrSequenceExhausted) {
+			return nil, rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày", "the daily dossier sequence is exhausted")
+		}
 		return nil, err
 	}
 	return d, models.InsertAttachments(ctx, tx, attachmentRows(d.ID, &ev.ID, actor.UserID, ev.At, in.Attachments))
@@ -130,23 +134,18 @@ func initialState(v *Version) State {
 	return StateSubmitted
 }
 
-// nextCode builds the dossier code from the board's agency id and its
-// daily sequence in Asia/Ho_Chi_Minh.
-func (e *Engine) nextCode(ctx context.Context, tx *gorm.DB, in SubmitInput, at time.Time) (string, error) {
+// codePrefix is the start of the dossier code, the board's agency id and
+// the day in Asia/Ho_Chi_Minh (V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-), and that
+// day (YYMMDD), whose sequence of the board numbers the dossier
+// (models.InsertSubmission).
+func (e *Engine) codePrefix(ctx context.Context, tx *gorm.DB, in SubmitInput, at time.Time) (string, string, error) {
 	b := in.Board
 	if b == nil || b.ID != in.BoardID {
 		var err error
 		if b, err = models.GetBoard(ctx, tx, in.BoardID); err != nil {
-			return "", fromStore(err, "")
+			return "", "", fromStore(err, "")
 		}
 	}
 	day := at.In(deadlines.Location).Format("060102")
-	seq, err := models.NextSequence(ctx, tx, in.BoardID, day)
-	if err != nil {
-		return "", err
-	}
-	if seq > 9999 {
-		return "", rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày", "the daily dossier sequence is exhausted")
-	}
-	return fmt.Sprintf("%s-%s-%04d", b.AgencyCode, day, seq), nil
+	return b.AgencyCode + "-" + day + "-", day, nil
 }

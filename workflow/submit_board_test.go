@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/motcua/motcua/errs"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/workflow"
@@ -41,4 +42,42 @@ func TestSubmitWithBoard(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSubmitSequenceExhausted: once the board's sequence for the day has
+// given 9999, a submission without a transaction around it (the one
+// statement on PostgreSQL) is refused with the rule sequence_exhausted and
+// writes nothing; the next day starts at 0001 again.
+func TestSubmitSequenceExhausted(t *testing.T) {
+	eng := workflowtest.Engine(t)
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		board := newBoard(t, db, "HBI", "000.20.30.H33")
+		file := func(when string) (*models.Dossier, error) {
+			return eng.Submit(context.Background(), db, workflow.SubmitInput{BoardID: board.ID, Board: board,
+				Procedure: "union-registration", Variant: "standard", Channel: models.ChannelDirect,
+				ApplicantName: "Công đoàn cơ sở Công ty TNHH Thử Nghiệm"}, actor(workflow.RoleOfficer), at(t, when))
+		}
+		if d, err := file("2024-03-04 09:00"); err != nil || d.Code != "000.20.30.H33-240304-0001" {
+			t.Fatalf("first: %v %v", d, err)
+		}
+		if err := db.Exec(`UPDATE dossier_sequences SET last = 9999`).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := file("2024-03-04 10:00"); !isRule(err, "sequence_exhausted") {
+			t.Fatalf("past 9999: %v, want sequence_exhausted", err)
+		}
+		var n int64
+		if db.Model(&models.Dossier{}).Count(&n); n != 1 {
+			t.Fatalf("%d dossiers after the refusal, want 1", n)
+		}
+		if d, err := file("2024-03-05 09:00"); err != nil || d.Code != "000.20.30.H33-240305-0001" {
+			t.Fatalf("next day: %v %v", d, err)
+		}
+	})
+}
+
+// isRule reports whether err is the domain error with that code.
+func isRule(err error, code string) bool {
+	e, ok := errs.As(err)
+	return ok && e.Code == code
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -27,11 +28,12 @@ import (
 
 // httpBenchConfig are the flags of `motcua bench http`.
 type httpBenchConfig struct {
-	url       string
-	clients   int
-	duration  time.Duration
-	procedure string
-	variant   string
+	url        string
+	clients    int
+	duration   time.Duration
+	procedure  string
+	variant    string
+	cpuprofile string
 }
 
 // The kinds of request timed by `motcua bench http`, in print order; flow
@@ -68,6 +70,7 @@ func parseBenchHTTP(args []string) (httpBenchConfig, error) {
 	fs.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long the clients start new flows")
 	fs.StringVar(&cfg.procedure, "procedure", "investment-certificate", "procedure of the submitted dossiers")
 	fs.StringVar(&cfg.variant, "variant", "issue_after_policy", "variant of the submitted dossiers")
+	fs.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the timed run (client and server) to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -198,6 +201,15 @@ func runHTTPBench(ctx context.Context, eng *workflow.Engine, board demoBoard, cf
 			res.firstErrs = append(res.firstErrs, err.Error())
 			mu.Unlock()
 		}
+	}
+	if cfg.cpuprofile != "" {
+		f, err := os.Create(cfg.cpuprofile)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	var wg sync.WaitGroup
 	start := time.Now()

@@ -45,7 +45,7 @@ func TestVerifyAuditCommand(t *testing.T) {
 		SubmittedAt: at, ClockState: "idle"}
 	ev := &models.DossierEvent{Seq: 1, Event: "submit", ToState: "submitted", ActorRole: "officer", At: at, CreatedAt: at,
 		Comment: "nộp trực tiếp"}
-	if err := models.InsertSubmission(context.Background(), db, d, ev); err != nil {
+	if err := models.InsertSubmission(context.Background(), db, d, ev, ""); err != nil {
 		t.Fatal(err)
 	}
 	out, err := cmd("verify-audit")
