@@ -119,7 +119,7 @@ var commands = map[string]command{
 		return checkConfig(cfg, args, out)
 	},
 	"bench": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
-		return bench(cfg, args, out)
+		return benchCommand(cfg, args, out)
 	},
 	"sweep": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, log *slog.Logger) error {
 		return sweep(cfg, args, out, log)
