@@ -11,11 +11,12 @@ import (
 
 // benchmarks are the subcommands of `motcua bench`, in package bench.
 var benchmarks = map[string]func(args []string, env bench.Env, out io.Writer) error{
-	"engine": bench.Engine,
-	"http":   bench.HTTP,
-	"sweep":  bench.Sweep,
-	"report": bench.Report,
-	"import": bench.Import,
+	"engine":    bench.Engine,
+	"http":      bench.HTTP,
+	"sweep":     bench.Sweep,
+	"report":    bench.Report,
+	"import":    bench.Import,
+	"dashboard": bench.Dashboard,
 }
 
 // benchCommand runs `motcua bench NAME [flags]`: it loads the engine and
