@@ -88,7 +88,10 @@ type DashboardRow struct {
 // Dashboard counts, per group, the open dossiers (received, not finished),
 // those due before soon and those overdue at now, and the dossiers finished
 // since monthStart by outcome. groupBy is "procedure", "department" (of the
-// assigned officer; "" when unassigned) or "officer". On
+// assigned officer; "" when unassigned) or "officer". It reads only the
+// board's unfinished dossiers and those finished since monthStart (two
+// ranges of idx_dossiers_board_finished), the only ones any count takes:
+// a group with none of them, all its counts zero, is not listed. On
 // SQLite instants compare as text: pass them in Asia/Ho_Chi_Minh, the zone
 // the engine stores.
 func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, now, soon, monthStart time.Time) ([]DashboardRow, error) {
@@ -124,7 +127,8 @@ func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, n
 		SUM(CASE WHEN finished_at >= ? AND outcome = 'on_time' THEN 1 ELSE 0 END) AS on_time,
 		SUM(CASE WHEN finished_at >= ? AND outcome = 'late' THEN 1 ELSE 0 END) AS late`,
 		now, soon, now, monthStart, monthStart, monthStart).
-		Where("dossiers.board_id = ?", boardID).Order(key).Scan(&rows).Error
+		Where("dossiers.board_id = ? AND (dossiers.finished_at IS NULL OR dossiers.finished_at >= ?)", boardID, monthStart).
+		Order(key).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}

@@ -27,6 +27,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0008_report_counts", Migrate: migrate0008, Rollback: rollback0008},
 		{ID: "0010_accounts", Migrate: migrate0010, Rollback: rollback0010},
 		{ID: "0011_desk", Migrate: migrate0011, Rollback: rollback0011},
+		{ID: "0014_dashboard_index", Migrate: migrate0014, Rollback: rollback0014},
 	}
 }
 
