@@ -128,6 +128,11 @@ func runDashboardBench(ctx context.Context, db *gorm.DB, eng *workflow.Engine, l
 		return err
 	}
 	fmt.Fprintf(out, "sweep as of %s: %s\n", dashboardBenchAt.Format("02/01/2006 15:04"), swept)
+	// The sweep raised some 150,000 alerts: autovacuum would analyze the
+	// table within a minute; the benchmark does it at once.
+	if err := db.WithContext(ctx).Exec("ANALYZE alerts").Error; err != nil {
+		return err
+	}
 	board := l.boards[0]
 	if err := createDashboardManager(ctx, db, board.ID); err != nil {
 		return err
@@ -276,7 +281,7 @@ func getPage(client *http.Client, u string) (int, error) {
 func timeDashboardParts(ctx context.Context, svc *service.Service, p *service.Principal, renders int) ([]reportTiming, error) {
 	now := dashboardBenchAt
 	parts := []dashboardPart{
-		{"service.Dashboard (3 groupings)", func(ctx context.Context) error { _, err := svc.Dashboard(ctx, p); return err }},
+		{"service.Dashboard", func(ctx context.Context) error { _, err := svc.Dashboard(ctx, p); return err }},
 		{"service.OnTimeRates (12 months)", func(ctx context.Context) error {
 			_, err := svc.OnTimeRates(ctx, p, now.AddDate(0, -11, 0), now)
 			return err
@@ -367,11 +372,14 @@ func dashboardPlans(ctx context.Context, db *gorm.DB, eng *workflow.Engine, p *s
 	return plans, err
 }
 
-// planSummary names a dashboard statement by its grouping and lists its
-// scan nodes, outermost first, and its execution time.
+// planSummary names a dashboard statement by its grouping (all three in
+// one statement, or one of them) and lists its scans of tables and
+// indexes, outermost first, its heap fetches and its execution time.
 func planSummary(sql string, lines []string) string {
 	group := "procedure"
 	switch {
+	case strings.Contains(sql, "UNION ALL"):
+		group = "procedure, department and officer"
 	case strings.Contains(sql, "users.username"):
 		group = "officer"
 	case strings.Contains(sql, "users.department"):
@@ -382,11 +390,13 @@ func planSummary(sql string, lines []string) string {
 	for _, l := range lines {
 		t := strings.TrimLeft(strings.TrimSpace(l), "-> ")
 		switch {
-		case strings.Contains(l, "Scan ") || strings.Contains(l, "Aggregate"):
+		case strings.Contains(l, "Scan ") && !strings.Contains(l, "CTE Scan") && !strings.Contains(l, "Subquery Scan"):
 			if j := strings.Index(t, "  (cost="); j >= 0 {
 				t = t[:j]
 			}
 			nodes = append(nodes, t)
+		case strings.HasPrefix(t, "Heap Fetches"):
+			nodes = append(nodes, "("+t+")")
 		case strings.HasPrefix(t, "Execution Time"):
 			exec = t
 		}

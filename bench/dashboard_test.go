@@ -29,7 +29,7 @@ func TestBenchDashboardSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"every grouping's totals match a direct count", "GET /dashboard (page)",
-		"service.OnTimeRates (12 months)", "plan by procedure:", "plan by officer:", "Execution Time"} {
+		"service.OnTimeRates (12 months)", "plan by procedure, department and officer:", "idx_dossiers_board_finished", "Execution Time"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

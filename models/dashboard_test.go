@@ -139,11 +139,12 @@ func TestDashboardSameNumbers(t *testing.T) {
 		soon := time.Date(2026, 12, 18, 23, 59, 59, 0, deadlines.Location)
 		month := time.Date(2026, 12, 1, 0, 0, 0, 0, deadlines.Location)
 		board := dashboardMix(t, db, now)
-		for _, group := range []string{"procedure", "department", "officer"} {
-			got, err := models.Dashboard(ctx, db, board, group, now, soon, month)
-			if err != nil {
-				t.Fatal(err)
-			}
+		groups, err := models.Dashboard(ctx, db, board, now, soon, month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for group, got := range map[string][]models.DashboardRow{"procedure": groups.ByProcedure,
+			"department": groups.ByDepartment, "officer": groups.ByOfficer} {
 			ref, err := dashboardBefore(ctx, db, board, group, now, soon, month)
 			if err != nil {
 				t.Fatal(err)
@@ -165,7 +166,7 @@ func TestDashboardSameNumbers(t *testing.T) {
 			t.Logf("by %s: %d groups, %d all-zero groups of the reference left out %+v", group, len(got), len(dropped), dropped)
 		}
 		// The mix covers every column, and the left-out groups exist.
-		rows, _ := models.Dashboard(ctx, db, board, "procedure", now, soon, month)
+		rows := groups.ByProcedure
 		var sum models.DashboardRow
 		for _, r := range rows {
 			sum.Open, sum.DueSoon, sum.Overdue = sum.Open+r.Open, sum.DueSoon+r.DueSoon, sum.Overdue+r.Overdue
@@ -191,15 +192,13 @@ func TestDashboardUsesIndex(t *testing.T) {
 	now := time.Date(2026, 12, 16, 10, 0, 0, 0, deadlines.Location)
 	board := dashboardMix(t, db, now)
 	c := &sqlCapture{Interface: logger.Default.LogMode(logger.Silent)}
-	for _, group := range []string{"procedure", "officer"} {
-		_, err := models.Dashboard(context.Background(), db.Session(&gorm.Session{Logger: c}), board, group, now,
-			now.AddDate(0, 0, 2), now.AddDate(0, 0, -15))
-		if err != nil {
-			t.Fatal(err)
-		}
+	_, err := models.Dashboard(context.Background(), db.Session(&gorm.Session{Logger: c}), board, now,
+		now.AddDate(0, 0, 2), now.AddDate(0, 0, -15))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(c.sqls) != 2 {
-		t.Fatalf("captured %d statements, want 2", len(c.sqls))
+	if len(c.sqls) != 1 {
+		t.Fatalf("captured %d statements, want 1", len(c.sqls))
 	}
 	sqls := c.sqls
 	for _, sql := range sqls {
