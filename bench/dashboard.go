@@ -159,25 +159,45 @@ func runDashboardBench(ctx context.Context, db *gorm.DB, eng *workflow.Engine, l
 	if err != nil {
 		return err
 	}
+	printDashboardTotals(out, l, board.Code, d, size)
+	// Right after the sweep the updated dossiers' pages are not all-visible:
+	// the index-only scan visits the heap for them. Autovacuum would not
+	// run yet (42,000 updates of 1,000,000 rows); then VACUUM, as it
+	// eventually does.
+	for _, phase := range []string{"after the sweep", "after VACUUM (ANALYZE) dossiers"} {
+		if phase != "after the sweep" {
+			if err := db.WithContext(ctx).Exec("VACUUM (ANALYZE) dossiers").Error; err != nil {
+				return err
+			}
+		}
+		timings, plans, err := timeDashboardPhase(ctx, db, eng, svc, client, srv.URL, sess.Principal, renders)
+		if err != nil {
+			return fmt.Errorf("%s: %w", phase, err)
+		}
+		printDashboardPhase(out, l, phase, timings, plans)
+	}
+	return nil
+}
+
+// timeDashboardPhase times renders renders of the page, then of each
+// service call behind it, and EXPLAIN ANALYZEs the dashboard statement.
+func timeDashboardPhase(ctx context.Context, db *gorm.DB, eng *workflow.Engine, svc *service.Service, client *http.Client,
+	base string, p *service.Principal, renders int) ([]reportTiming, []string, error) {
 	page := reportTiming{name: "GET /dashboard (page)"}
 	for i := 0; i < renders; i++ {
 		start := time.Now()
-		if _, err := getPage(client, srv.URL+"/dashboard"); err != nil {
-			return err
+		if _, err := getPage(client, base+"/dashboard"); err != nil {
+			return nil, nil, err
 		}
 		page.runs = append(page.runs, time.Since(start))
 	}
 	slices.Sort(page.runs)
-	parts, err := timeDashboardParts(ctx, svc, sess.Principal, renders)
+	parts, err := timeDashboardParts(ctx, svc, p, renders)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	plans, err := dashboardPlans(ctx, db, eng, sess.Principal)
-	if err != nil {
-		return err
-	}
-	printDashboardBench(out, l, board.Code, d, size, append([]reportTiming{page}, parts...), plans)
-	return nil
+	plans, err := dashboardPlans(ctx, db, eng, p)
+	return append([]reportTiming{page}, parts...), plans, err
 }
 
 // createDashboardManager creates the board's manager account, verified.
@@ -404,10 +424,8 @@ func planSummary(sql string, lines []string) string {
 	return "by " + group + ": " + strings.Join(nodes, " ← ") + "; " + exec
 }
 
-// printDashboardBench prints the dashboard's totals, one line per timed
-// call (p50 and p99 of the renders), the verdict and the plans.
-func printDashboardBench(out io.Writer, l *reportLoad, board string, d *service.Dashboard, size int,
-	timings []reportTiming, plans []string) {
+// printDashboardTotals prints the dashboard's totals and the page's size.
+func printDashboardTotals(out io.Writer, l *reportLoad, board string, d *service.Dashboard, size int) {
 	var t models.DashboardRow
 	for _, r := range d.ByProcedure {
 		t.Open, t.DueSoon, t.Overdue = t.Open+r.Open, t.DueSoon+r.DueSoon, t.Overdue+r.Overdue
@@ -417,7 +435,12 @@ func printDashboardBench(out io.Writer, l *reportLoad, board string, d *service.
 		"early %d, on time %d, late %d; every grouping's totals match a direct count; page %d bytes\n",
 		board, len(l.boards), d.At.Format("02/01/2006 15:04"), t.Open, t.DueSoon, t.Overdue, d.Month.Format("02/01/2006"),
 		t.Early, t.OnTime, t.Late, size)
-	fmt.Fprintf(out, "\n%-36s %7s %10s %10s %10s %10s\n", fmt.Sprint(l.n)+" dossiers", "renders", "min", "p50", "p99", "max")
+}
+
+// printDashboardPhase prints one line per timed call (p50 and p99 of the
+// renders), the verdict and the plans.
+func printDashboardPhase(out io.Writer, l *reportLoad, phase string, timings []reportTiming, plans []string) {
+	fmt.Fprintf(out, "\n%-36s %7s %10s %10s %10s %10s\n", phase, "renders", "min", "p50", "p99", "max")
 	for _, tm := range timings {
 		fmt.Fprintf(out, "%-36s %7d %10s %10s %10s %10s\n", tm.name, len(tm.runs), msText(tm.runs[0]),
 			msText(percentile(tm.runs, 50)), msText(percentile(tm.runs, 99)), msText(tm.runs[len(tm.runs)-1]))
@@ -426,7 +449,8 @@ func printDashboardBench(out io.Writer, l *reportLoad, board string, d *service.
 	if percentile(timings[0].runs, 50) >= dashboardTarget {
 		verdict = "the page's p50 is NOT under it"
 	}
-	fmt.Fprintf(out, "target: the dashboard page over 1,000,000 dossiers under %s; at %d dossiers %s\n", dashboardTarget, l.n, verdict)
+	fmt.Fprintf(out, "target: the dashboard page over 1,000,000 dossiers under %s; at %d dossiers %s %s\n", dashboardTarget,
+		l.n, phase, verdict)
 	for _, p := range plans {
 		fmt.Fprintln(out, "plan", p)
 	}

@@ -66,6 +66,7 @@ Usage:
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
   motcua bench report          measure Biểu 06 and Decision 766 for a year over 1M dossiers (PostgreSQL)
+  motcua bench dashboard       measure the manager dashboard page over 1M dossiers (PostgreSQL)
   motcua bench import          measure motcua import over 20,000 generated dossiers (PostgreSQL)
 
 `
