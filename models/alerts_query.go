@@ -85,50 +85,74 @@ type DashboardRow struct {
 	Late       int
 }
 
+// DashboardGroups are a board's dashboard counts by procedure, by
+// department and by officer, each ordered by its group key.
+type DashboardGroups struct {
+	ByProcedure  []DashboardRow
+	ByDepartment []DashboardRow
+	ByOfficer    []DashboardRow
+}
+
+// dashboardSQL counts the board's dossiers once, per procedure and
+// assigned officer, then adds those counts up per procedure, per
+// department (of the assigned officer; "" when unassigned) and per
+// officer (their username, "" when unassigned). It reads only the board's
+// unfinished dossiers and those finished since the month start (two ranges
+// of idx_dossiers_board_finished), the only ones any count takes.
+const dashboardSQL = `WITH t AS (
+	SELECT dossiers.procedure AS procedure, COALESCE(users.username, '') AS username,
+		COALESCE(NULLIF(users.full_name, ''), users.username, '') AS full_name, COALESCE(users.department, '') AS department,
+		SUM(CASE WHEN finished_at IS NULL AND received_at IS NOT NULL THEN 1 ELSE 0 END) AS open,
+		SUM(CASE WHEN finished_at IS NULL AND due_at >= @now AND due_at < @soon THEN 1 ELSE 0 END) AS due_soon,
+		SUM(CASE WHEN finished_at IS NULL AND due_at < @now THEN 1 ELSE 0 END) AS overdue,
+		SUM(CASE WHEN finished_at >= @month AND outcome = 'early' THEN 1 ELSE 0 END) AS early,
+		SUM(CASE WHEN finished_at >= @month AND outcome = 'on_time' THEN 1 ELSE 0 END) AS on_time,
+		SUM(CASE WHEN finished_at >= @month AND outcome = 'late' THEN 1 ELSE 0 END) AS late
+	FROM dossiers LEFT JOIN users ON users.id = dossiers.assignee_id
+	WHERE dossiers.board_id = @board AND (dossiers.finished_at IS NULL OR dossiers.finished_at >= @month)
+	GROUP BY dossiers.procedure, COALESCE(users.username, ''), COALESCE(NULLIF(users.full_name, ''), users.username, ''),
+		COALESCE(users.department, ''))
+SELECT 1 AS grouping, procedure AS group_key, procedure AS name, '' AS department, ` + dashboardSums + `
+	FROM t GROUP BY procedure
+UNION ALL
+SELECT 2, department, department, '', ` + dashboardSums + ` FROM t GROUP BY department
+UNION ALL
+SELECT 3, username, full_name, department, ` + dashboardSums + ` FROM t GROUP BY username, full_name, department
+ORDER BY 1, 2`
+
+// dashboardSums adds up the counts of dashboardSQL's groups.
+const dashboardSums = `CAST(SUM(open) AS INTEGER) AS open, CAST(SUM(due_soon) AS INTEGER) AS due_soon,
+	CAST(SUM(overdue) AS INTEGER) AS overdue, CAST(SUM(early) AS INTEGER) AS early,
+	CAST(SUM(on_time) AS INTEGER) AS on_time, CAST(SUM(late) AS INTEGER) AS late`
+
+// dashboardRow is a row of dashboardSQL: its grouping (1 procedure, 2
+// department, 3 officer) and its counts.
+type dashboardRow struct {
+	Grouping int
+	DashboardRow
+}
+
 // Dashboard counts, per group, the open dossiers (received, not finished),
 // those due before soon and those overdue at now, and the dossiers finished
-// since monthStart by outcome. groupBy is "procedure", "department" (of the
-// assigned officer; "" when unassigned) or "officer". On
-// SQLite instants compare as text: pass them in Asia/Ho_Chi_Minh, the zone
-// the engine stores.
-func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, groupBy string, now, soon, monthStart time.Time) ([]DashboardRow, error) {
-	key, dept, join := "dossiers.procedure", "''", ""
-	name := ""
-	switch groupBy {
-	case "officer":
-		key, dept = "COALESCE(users.username, '')", "COALESCE(users.department, '')"
-		name = "COALESCE(NULLIF(users.full_name, ''), users.username, '')"
-		join = "LEFT JOIN users ON users.id = dossiers.assignee_id"
-	case "department":
-		key = "COALESCE(users.department, '')"
-		join = "LEFT JOIN users ON users.id = dossiers.assignee_id"
-	}
-	q := db.WithContext(ctx).Table("dossiers").Group(key)
-	if join != "" {
-		q = q.Joins(join)
-	}
-	if dept != "''" {
-		q = q.Group(dept)
-	}
-	if name == "" {
-		name = key
-	} else {
-		q = q.Group(name)
-	}
-	var rows []DashboardRow
-	err := q.Select(key+` AS group_key, `+name+` AS name, `+dept+` AS department,
-		SUM(CASE WHEN finished_at IS NULL AND received_at IS NOT NULL THEN 1 ELSE 0 END) AS open,
-		SUM(CASE WHEN finished_at IS NULL AND due_at >= ? AND due_at < ? THEN 1 ELSE 0 END) AS due_soon,
-		SUM(CASE WHEN finished_at IS NULL AND due_at < ? THEN 1 ELSE 0 END) AS overdue,
-		SUM(CASE WHEN finished_at >= ? AND outcome = 'early' THEN 1 ELSE 0 END) AS early,
-		SUM(CASE WHEN finished_at >= ? AND outcome = 'on_time' THEN 1 ELSE 0 END) AS on_time,
-		SUM(CASE WHEN finished_at >= ? AND outcome = 'late' THEN 1 ELSE 0 END) AS late`,
-		now, soon, now, monthStart, monthStart, monthStart).
-		Where("dossiers.board_id = ?", boardID).Order(key).Scan(&rows).Error
+// since monthStart by outcome: by procedure, by department (of the
+// assigned officer; "" when unassigned) and by officer. A group with
+// neither an unfinished dossier nor one finished since monthStart, all its
+// counts zero, is not listed. It is one statement over the board's
+// dossiers (dashboardSQL). On SQLite instants compare as text: pass them
+// in Asia/Ho_Chi_Minh, the zone the engine stores.
+func Dashboard(ctx context.Context, db *gorm.DB, boardID uint, now, soon, monthStart time.Time) (*DashboardGroups, error) {
+	var rows []dashboardRow
+	err := db.WithContext(ctx).Raw(dashboardSQL, map[string]any{"board": boardID, "now": now, "soon": soon,
+		"month": monthStart}).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard: %w", err)
 	}
-	return rows, nil
+	out := &DashboardGroups{}
+	into := map[int]*[]DashboardRow{1: &out.ByProcedure, 2: &out.ByDepartment, 3: &out.ByOfficer}
+	for _, r := range rows {
+		*into[r.Grouping] = append(*into[r.Grouping], r.DashboardRow)
+	}
+	return out, nil
 }
 
 // GetAlertView loads a board's alert with its dossier's code and

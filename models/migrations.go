@@ -29,6 +29,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0011_desk", Migrate: migrate0011, Rollback: rollback0011},
 		{ID: "0012_audit_chain", Migrate: migrate0012, Rollback: rollback0012},
 		{ID: "0013_report_shards", Migrate: migrate0013, Rollback: rollback0013},
+		{ID: "0014_dashboard_index", Migrate: migrate0014, Rollback: rollback0014},
 	}
 }
 

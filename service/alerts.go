@@ -115,14 +115,10 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	now := s.now().In(deadlines.Location)
 	soon := deadlines.EndOfDay(s.eng.Calendar().AddWorkingDays(now, DueSoonDays))
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, deadlines.Location)
-	out := &Dashboard{At: now, Month: month, DueSoonDays: DueSoonDays}
-	for group, into := range map[string]*[]models.DashboardRow{"procedure": &out.ByProcedure,
-		"department": &out.ByDepartment, "officer": &out.ByOfficer} {
-		rows, err := models.Dashboard(ctx, s.read, p.BoardID(), group, now, soon, month)
-		if err != nil {
-			return nil, err
-		}
-		*into = rows
+	g, err := models.Dashboard(ctx, s.read, p.BoardID(), now, soon, month)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &Dashboard{At: now, Month: month, DueSoonDays: DueSoonDays, ByProcedure: g.ByProcedure,
+		ByDepartment: g.ByDepartment, ByOfficer: g.ByOfficer}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/motcua/motcua/configs"
+	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/models"
 )
 
@@ -19,12 +20,12 @@ import (
 func importDB(t *testing.T) *gorm.DB {
 	t.Helper()
 	db := migratedSQLite(t)
-	boards, err := loadDemoBoards(configs.FS)
+	boards, err := demo.LoadBoards(configs.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range boards {
-		if err := models.InTx(context.Background(), db, func(tx *gorm.DB) error { _, _, err := seedBoard(tx, b); return err }); err != nil {
+		if err := models.InTx(context.Background(), db, func(tx *gorm.DB) error { _, _, err := demo.SeedAccounts(tx, b); return err }); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -78,6 +78,7 @@ Usage:
   motcua bench http            measure submit + upload + receive over HTTP, 32 clients (PostgreSQL)
   motcua bench sweep           measure the deadline sweep over 100k and 1M open dossiers (PostgreSQL)
   motcua bench report          measure Biểu 06 and Decision 766 for a year over 1M dossiers (PostgreSQL)
+  motcua bench dashboard       measure the manager dashboard page over 1M dossiers (PostgreSQL)
   motcua bench import          measure motcua import over 20,000 generated dossiers (PostgreSQL)
 
 `
@@ -131,7 +132,7 @@ var commands = map[string]command{
 		return checkConfig(cfg, args, out)
 	},
 	"bench": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, _ *slog.Logger) error {
-		return bench(cfg, args, out)
+		return benchCommand(cfg, args, out)
 	},
 	"sweep": func(cfg config.Config, args []string, _ io.Reader, out io.Writer, log *slog.Logger) error {
 		return sweep(cfg, args, out, log)

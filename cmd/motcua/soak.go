@@ -16,6 +16,7 @@ import (
 
 	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/configs"
+	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/soak"
 	"github.com/motcua/motcua/workflow"
@@ -84,11 +85,11 @@ func runSoak(ctx context.Context, conf config.Config, db *gorm.DB, run soak.Conf
 	if err != nil {
 		return nil, err
 	}
-	boards, err := loadDemoBoards(configs.FS)
+	boards, err := demo.LoadBoards(configs.FS)
 	if err != nil {
 		return nil, err
 	}
-	if err := seedBoards(ctx, db, eng, boards[:1], time.Now(), io.Discard); err != nil {
+	if err := demo.Seed(ctx, db, eng, boards[:1], time.Now(), io.Discard); err != nil {
 		return nil, err
 	}
 	if run.Documents, err = soakDocuments(eng, run.Procedure, run.Variant); err != nil {
@@ -117,7 +118,7 @@ func runSoak(ctx context.Context, conf config.Config, db *gorm.DB, run soak.Conf
 	if err != nil {
 		return nil, err
 	}
-	run.BaseURL, run.Board, run.Password, run.Out = base, boards[0].Code, DemoPassword, out
+	run.BaseURL, run.Board, run.Password, run.Out = base, boards[0].Code, demo.Password, out
 	run.DBStats = sqlDB.Stats
 	run.Sweep = soakSweep(db, eng, log)
 	return soak.Run(ctx, run)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/handlers"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
@@ -33,9 +34,9 @@ func TestREADMEWalkthrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	boards, _ := loadDemoBoards(os.DirFS("../../configs"))
+	boards, _ := demo.LoadBoards(os.DirFS("../../configs"))
 	db := modelstest.SQLite(t)
-	if err := seedBoards(context.Background(), db, eng, boards[:1], time.Now(), io.Discard); err != nil {
+	if err := demo.Seed(context.Background(), db, eng, boards[:1], time.Now(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(handlers.New(handlers.Deps{Service: service.New(service.Deps{DB: db, Engine: eng,

@@ -79,6 +79,7 @@ var forbidden = map[string][]string{
 	"reports":   {"github.com/labstack/echo/v4", "net/http", module + "service", module + "handlers"},
 	"notify":    {"github.com/labstack/echo/v4", "net/http", module + "service", module + "handlers"},
 	"importer":  {"github.com/labstack/echo/v4", "net/http", module + "service", module + "handlers"},
+	"demo":      {"github.com/labstack/echo/v4", "net/http", module + "service", module + "handlers", module + "web"},
 	"config":    {module},
 	"errs":      {module},
 }
@@ -92,6 +93,21 @@ func TestLayers(t *testing.T) {
 				if imp == bad || (strings.HasSuffix(bad, "/") && strings.HasPrefix(imp, bad)) {
 					t.Errorf("%s imports %s, which its layer may not", f.path, imp)
 				}
+			}
+		}
+	}
+}
+
+// TestBenchIsATool: the benchmark harness is a tool; no production
+// package imports it, only cmd/ (its `motcua bench` wrappers).
+func TestBenchIsATool(t *testing.T) {
+	for _, f := range sources(t) {
+		if strings.HasPrefix(f.dir, "cmd/") || f.dir == "bench" {
+			continue
+		}
+		for _, imp := range f.imports {
+			if imp == module+"bench" {
+				t.Errorf("%s imports the benchmark harness %s", f.path, imp)
 			}
 		}
 	}

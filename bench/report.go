@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -36,18 +36,19 @@ const reportBenchPeriod = "2025"
 // dossiers.
 const reportTarget = 500 * time.Millisecond
 
-// benchReport loads --dossiers dossiers received over 2025 on PostgreSQL,
-// then times Biểu 06 and Decision 766 for 2025, for every board and for
-// one, and checks their figures against the load plan.
-func benchReport(args []string, out io.Writer) error {
-	cfg, err := parseReportBench(args, out)
+// Report runs `motcua bench report`: it loads -dossiers dossiers received
+// over 2025 on PostgreSQL, then times Biểu 06 and Decision 766 for 2025,
+// for every board and for one, and checks their figures against the load
+// plan.
+func Report(args []string, env Env, out io.Writer) error {
+	cfg, err := parseReportBench(args, env.DB, out)
 	if err != nil {
 		return err
 	}
-	eng, err := benchPrepare(cfg.url)
-	if err != nil {
+	if err := ensureBenchDatabase(cfg.url); err != nil {
 		return err
 	}
+	eng := env.Engine
 	schema := fmt.Sprintf("bench_report_%d", time.Now().UnixNano())
 	db, cleanup, err := benchSchema(cfg.url, schema, 4)
 	if err != nil {
@@ -70,12 +71,12 @@ func benchReport(args []string, out io.Writer) error {
 }
 
 // parseReportBench parses the flags of `motcua bench report` and refuses
-// anything but PostgreSQL.
-func parseReportBench(args []string, out io.Writer) (reportBenchConfig, error) {
+// anything but PostgreSQL; db is the default of -db.
+func parseReportBench(args []string, db string, out io.Writer) (reportBenchConfig, error) {
 	fs := flag.NewFlagSet("bench report", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := reportBenchConfig{}
-	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
+	benchDBFlag(fs, &cfg.url, db, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.dossiers, "dossiers", 1000000, "dossiers received over "+reportBenchPeriod)
 	fs.IntVar(&cfg.boards, "boards", 4, "boards sharing the dossiers evenly")
 	fs.IntVar(&cfg.runs, "runs", 5, "timed runs of each report")

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -75,7 +75,7 @@ func seedDossiers(ctx context.Context, tx *gorm.DB, eng *workflow.Engine, b *mod
 	}
 	for i, s := range demoScripts {
 		if err := playScript(ctx, tx, eng, b, users, s, demoApplicants[i%len(demoApplicants)], now); err != nil {
-			return i, fmt.Errorf("seed: %s dossier %d (%s): %w", b.Code, i+1, s.procedure, err)
+			return i, fmt.Errorf("demo: %s dossier %d (%s): %w", b.Code, i+1, s.procedure, err)
 		}
 	}
 	return len(demoScripts), nil
@@ -206,7 +206,7 @@ func demoInput(ctx context.Context, tx *gorm.DB, eng *workflow.Engine, d *models
 func demoProject(ctx context.Context, tx *gorm.DB, d *models.Dossier) (*workflow.InvestmentInput, error) {
 	var zone models.Zone
 	if err := tx.WithContext(ctx).Where("board_id = ?", d.BoardID).Order("id").First(&zone).Error; err != nil {
-		return nil, fmt.Errorf("seed: a zone for the demo project: %w", err)
+		return nil, fmt.Errorf("demo: a zone for the demo project: %w", err)
 	}
 	foreign := true
 	return &workflow.InvestmentInput{ProjectCode: "DEMO-" + d.Code[strings.LastIndex(d.Code, ".")+1:],

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -44,14 +44,14 @@ func TestBenchImportSmall(t *testing.T) {
 // TestBenchImportFlags: SQLite is refused with a message naming PostgreSQL,
 // and the size is checked.
 func TestBenchImportFlags(t *testing.T) {
-	if _, err := parseImportBench([]string{"-db", "./data/motcua.db"}, io.Discard); err == nil || !strings.Contains(err.Error(), "needs PostgreSQL") {
+	if _, err := parseImportBench([]string{"-db", "./data/motcua.db"}, "", io.Discard); err == nil || !strings.Contains(err.Error(), "needs PostgreSQL") {
 		t.Fatalf("SQLite: %v", err)
 	}
 	pg := "postgres://postgres@127.0.0.1:5432/motcua_test"
-	if cfg, err := parseImportBench([]string{"-db", pg}, io.Discard); err != nil || cfg.dossiers != 20000 {
+	if cfg, err := parseImportBench([]string{"-db", pg}, "", io.Discard); err != nil || cfg.dossiers != 20000 {
 		t.Fatalf("defaults %+v, %v", cfg, err)
 	}
-	if _, err := parseImportBench([]string{"-db", pg, "-dossiers", "0"}, io.Discard); err == nil {
+	if _, err := parseImportBench([]string{"-db", pg, "-dossiers", "0"}, "", io.Discard); err == nil {
 		t.Error("-dossiers 0 accepted")
 	}
 }

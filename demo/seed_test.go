@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -12,16 +12,14 @@ import (
 	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 // TestSeedDemo seeds as of a pinned instant: every state and outcome is
 // there, some dossiers are overdue, and a second run adds nothing.
 func TestSeedDemo(t *testing.T) {
-	eng, err := engineFrom(os.DirFS("../../configs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards, err := loadDemoBoards(os.DirFS("../../configs"))
+	eng := workflowtest.Engine(t)
+	boards, err := LoadBoards(os.DirFS("../configs"))
 	if err != nil || len(boards) != 3 {
 		t.Fatalf("demo boards: %d %v", len(boards), err)
 	}
@@ -29,7 +27,7 @@ func TestSeedDemo(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		for run := 0; run < 2; run++ {
-			if err := seedBoards(ctx, db, eng, boards[:1], now, io.Discard); err != nil {
+			if err := Seed(ctx, db, eng, boards[:1], now, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -37,8 +35,8 @@ func TestSeedDemo(t *testing.T) {
 		db.Find(&ds)
 		var users int64
 		db.Model(&models.User{}).Count(&users)
-		if len(ds) != len(demoScripts) || users != int64(len(demoRoles)) {
-			t.Fatalf("%d dossiers and %d users after two runs, want %d and %d", len(ds), users, len(demoScripts), len(demoRoles))
+		if len(ds) != len(demoScripts) || users != int64(len(Roles)) {
+			t.Fatalf("%d dossiers and %d users after two runs, want %d and %d", len(ds), users, len(demoScripts), len(Roles))
 		}
 		states, outcomes, overdue := map[string]int{}, map[string]int{}, 0
 		for _, d := range ds {
@@ -72,14 +70,11 @@ func TestSeedDemo(t *testing.T) {
 // scripts must play on any day: a Sunday, inside Tết, just after the
 // 01/07/2026 rule change, on New Year's Day.
 func TestSeedDemoAnyDay(t *testing.T) {
-	eng, err := engineFrom(os.DirFS("../../configs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards, _ := loadDemoBoards(os.DirFS("../../configs"))
+	eng := workflowtest.Engine(t)
+	boards, _ := LoadBoards(os.DirFS("../configs"))
 	for _, day := range []string{"2026-07-05 07:00", "2027-02-07 12:00", "2027-01-01 09:00", "2026-12-31 23:30", "2028-03-15 16:45"} {
 		now, _ := time.ParseInLocation("2006-01-02 15:04", day, deadlines.Location)
-		if err := seedBoards(context.Background(), modelstest.SQLite(t), eng, boards[:1], now, io.Discard); err != nil {
+		if err := Seed(context.Background(), modelstest.SQLite(t), eng, boards[:1], now, io.Discard); err != nil {
 			t.Errorf("seed as of %s: %v", day, err)
 		}
 	}

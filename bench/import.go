@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -57,15 +57,15 @@ type importBenchFile struct {
 	dossiers, events, projects int
 }
 
-// benchImport generates --dossiers dossiers as JSON Lines in memory and
-// times `motcua import` of them into a fresh PostgreSQL schema.
-func benchImport(args []string, out io.Writer) error {
-	cfg, err := parseImportBench(args, out)
+// Import runs `motcua bench import`: it generates -dossiers dossiers as
+// JSON Lines in memory and times `motcua import` of them into a fresh
+// PostgreSQL schema.
+func Import(args []string, env Env, out io.Writer) error {
+	cfg, err := parseImportBench(args, env.DB, out)
 	if err != nil {
 		return err
 	}
-	eng, err := benchPrepare(cfg.url)
-	if err != nil {
+	if err := ensureBenchDatabase(cfg.url); err != nil {
 		return err
 	}
 	schema := fmt.Sprintf("bench_import_%d", time.Now().UnixNano())
@@ -75,16 +75,16 @@ func benchImport(args []string, out io.Writer) error {
 	}
 	defer cleanup()
 	fmt.Fprintf(out, "schema %s\n", schema)
-	return runImportBench(context.Background(), db, eng, cfg.dossiers, out)
+	return runImportBench(context.Background(), db, env.Engine, cfg.dossiers, out)
 }
 
 // parseImportBench parses the flags of `motcua bench import` and refuses
-// anything but PostgreSQL.
-func parseImportBench(args []string, out io.Writer) (importBenchConfig, error) {
+// anything but PostgreSQL; db is the default of -db.
+func parseImportBench(args []string, db string, out io.Writer) (importBenchConfig, error) {
 	fs := flag.NewFlagSet("bench import", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := importBenchConfig{}
-	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
+	benchDBFlag(fs, &cfg.url, db, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.dossiers, "dossiers", 20000, "dossiers to generate and import")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

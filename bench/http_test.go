@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/configs"
+	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
+	"github.com/motcua/motcua/workflow/workflowtest"
 )
 
 func TestPercentile(t *testing.T) {
@@ -53,11 +56,8 @@ func TestBenchHTTPSmoke(t *testing.T) {
 		}
 		t.Skipf("PostgreSQL unreachable at %s, skipping", url)
 	}
-	eng, err := engineFrom(os.DirFS("../../configs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards, err := loadDemoBoards(os.DirFS("../../configs"))
+	eng := workflowtest.Engine(t)
+	boards, err := demo.LoadBoards(configs.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -55,17 +55,18 @@ type sweepRow struct {
 	plans       string          // the scans each sweep statement was planned with
 }
 
-// benchSweep measures deadlines.Sweeper.Run over N open dossiers of which
-// --due are overdue or due soon, for each N of --open, on PostgreSQL.
-func benchSweep(args []string, out io.Writer) error {
-	cfg, err := parseSweepBench(args, out)
+// Sweep runs `motcua bench sweep`: it measures deadlines.Sweeper.Run over
+// N open dossiers of which -due are overdue or due soon, for each N of
+// -open, on PostgreSQL.
+func Sweep(args []string, env Env, out io.Writer) error {
+	cfg, err := parseSweepBench(args, env.DB, out)
 	if err != nil {
 		return err
 	}
-	eng, err := benchPrepare(cfg.url)
-	if err != nil {
+	if err := ensureBenchDatabase(cfg.url); err != nil {
 		return err
 	}
+	eng := env.Engine
 	var rows []sweepRow
 	for _, n := range cfg.open {
 		row, err := benchSweepSize(context.Background(), eng, cfg, n, out)
@@ -79,12 +80,12 @@ func benchSweep(args []string, out io.Writer) error {
 }
 
 // parseSweepBench parses the flags of `motcua bench sweep` and refuses
-// anything but PostgreSQL.
-func parseSweepBench(args []string, out io.Writer) (sweepBenchConfig, error) {
+// anything but PostgreSQL; db is the default of -db.
+func parseSweepBench(args []string, db string, out io.Writer) (sweepBenchConfig, error) {
 	fs := flag.NewFlagSet("bench sweep", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := sweepBenchConfig{}
-	benchDBFlag(fs, &cfg.url, "a fresh schema per size is created and dropped")
+	benchDBFlag(fs, &cfg.url, db, "a fresh schema per size is created and dropped")
 	open := fs.String("open", "100000,1000000", "comma-separated numbers of open dossiers, one measurement each")
 	fs.IntVar(&cfg.due, "due", 10000, "open dossiers overdue (half) or due within 2 working days (half) at the sweep instant")
 	fs.IntVar(&cfg.runs, "runs", 5, "repeat sweeps at the same instant after the first (they raise nothing new)")
@@ -116,6 +117,12 @@ func parseSizes(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// newSweeper is the deadline sweeper over db with the engine's calendar,
+// as `motcua serve` builds it.
+func newSweeper(db *gorm.DB, eng *workflow.Engine) *deadlines.Sweeper {
+	return &deadlines.Sweeper{DB: db, Cal: eng.Calendar()}
 }
 
 // ensureBenchDatabase creates the database named in raw when the server

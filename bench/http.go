@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/motcua/motcua/configs"
+	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/handlers"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/workflow"
@@ -62,10 +62,12 @@ type httpBenchResult struct {
 	latency   map[string][]time.Duration // sorted, by kind
 }
 
-func parseBenchHTTP(args []string) (httpBenchConfig, error) {
+// parseBenchHTTP parses the flags of `motcua bench http`; db is the
+// default of -db.
+func parseBenchHTTP(args []string, db string) (httpBenchConfig, error) {
 	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
 	cfg := httpBenchConfig{}
-	benchDBFlag(fs, &cfg.url, "a fresh schema is created and dropped")
+	benchDBFlag(fs, &cfg.url, db, "a fresh schema is created and dropped")
 	fs.IntVar(&cfg.clients, "clients", 32, "concurrent HTTP clients")
 	fs.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long the clients start new flows")
 	fs.StringVar(&cfg.procedure, "procedure", "investment-certificate", "procedure of the submitted dossiers")
@@ -80,22 +82,18 @@ func parseBenchHTTP(args []string) (httpBenchConfig, error) {
 	return cfg, needPostgres("bench http", cfg.url, "the figure is a PostgreSQL one")
 }
 
-// benchHTTP runs `motcua bench http` and prints its figures; any non-2xx
+// HTTP runs `motcua bench http` and prints its figures; any non-2xx
 // answer makes it fail.
-func benchHTTP(args []string, out io.Writer) error {
-	cfg, err := parseBenchHTTP(args)
+func HTTP(args []string, env Env, out io.Writer) error {
+	cfg, err := parseBenchHTTP(args, env.DB)
 	if err != nil {
 		return err
 	}
-	eng, err := engineFrom(configs.FS)
+	boards, err := demo.LoadBoards(env.Configs)
 	if err != nil {
 		return err
 	}
-	boards, err := loadDemoBoards(configs.FS)
-	if err != nil {
-		return err
-	}
-	res, err := runHTTPBench(context.Background(), eng, boards[0], cfg, out)
+	res, err := runHTTPBench(context.Background(), env.Engine, boards[0], cfg, out)
 	if err != nil {
 		return err
 	}
@@ -106,6 +104,7 @@ func benchHTTP(args []string, out io.Writer) error {
 	return nil
 }
 
+// printHTTPBench prints the rates, then p50 and p99 per kind of request.
 func printHTTPBench(out io.Writer, cfg httpBenchConfig, r httpBenchResult) {
 	secs := r.elapsed.Seconds()
 	fmt.Fprintf(out, "http: %d clients, %s, %s/%s, 1 submit + %d uploads + 1 receive per flow\n",
@@ -119,6 +118,7 @@ func printHTTPBench(out io.Writer, cfg httpBenchConfig, r httpBenchResult) {
 	}
 }
 
+// ms is a duration in milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // percentile is the nearest-rank p-th percentile of sorted durations: the
@@ -140,7 +140,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // runHTTPBench seeds one demo board in a fresh schema, serves the API over
 // loopback TCP and has cfg.clients goroutines loop submit → uploads →
 // receive until the duration ends.
-func runHTTPBench(ctx context.Context, eng *workflow.Engine, board demoBoard, cfg httpBenchConfig,
+func runHTTPBench(ctx context.Context, eng *workflow.Engine, board demo.Board, cfg httpBenchConfig,
 	out io.Writer) (httpBenchResult, error) {
 	var res httpBenchResult
 	p, err := eng.Catalogue().Procedure(cfg.procedure)
@@ -160,7 +160,7 @@ func runHTTPBench(ctx context.Context, eng *workflow.Engine, board demoBoard, cf
 		return res, err
 	}
 	defer cleanup()
-	if err := seedBoards(ctx, db, eng, []demoBoard{board}, time.Now(), io.Discard); err != nil {
+	if err := demo.Seed(ctx, db, eng, []demo.Board{board}, time.Now(), io.Discard); err != nil {
 		return res, err
 	}
 	dataDir, err := os.MkdirTemp("", "motcua-bench-http-")
@@ -296,8 +296,9 @@ func (c *benchClient) do(method, path, token, ctype string, body []byte, into an
 	return nil
 }
 
+// login signs user in with the demo password and returns its token.
 func (c *benchClient) login(user string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"username": user, "password": DemoPassword})
+	body, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
 	var r struct {
 		Token string `json:"token"`
 	}
@@ -310,6 +311,7 @@ func (c *benchClient) login(user string) (string, error) {
 	return r.Token, nil
 }
 
+// submit files a dossier and returns its code.
 func (c *benchClient) submit(token string, body []byte) (string, error) {
 	var r struct {
 		Code string `json:"code"`
@@ -323,6 +325,7 @@ func (c *benchClient) submit(token string, body []byte) (string, error) {
 	return r.Code, nil
 }
 
+// upload attaches benchPDF as document doc.
 func (c *benchClient) upload(token, code, doc string) error {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -338,6 +341,7 @@ func (c *benchClient) upload(token, code, doc string) error {
 	return c.do(http.MethodPost, "/dossiers/"+code+"/attachments", token, mw.FormDataContentType(), buf.Bytes(), nil)
 }
 
+// receive fires receive at version 1.
 func (c *benchClient) receive(token, code string) error {
 	return c.do(http.MethodPost, "/dossiers/"+code+"/events", token, "application/json",
 		[]byte(`{"event":"receive","version":1}`), nil)

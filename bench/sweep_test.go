@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -41,17 +41,17 @@ func TestBenchSweepSmall(t *testing.T) {
 // TestBenchSweepFlags: SQLite is refused with a message naming PostgreSQL,
 // and the size list and counts are checked.
 func TestBenchSweepFlags(t *testing.T) {
-	_, err := parseSweepBench([]string{"-db", "./data/motcua.db"}, io.Discard)
+	_, err := parseSweepBench([]string{"-db", "./data/motcua.db"}, "", io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "needs PostgreSQL") {
 		t.Fatalf("SQLite: err %v, want a refusal naming PostgreSQL", err)
 	}
 	pg := "postgres://postgres@127.0.0.1:5432/motcua_test"
-	cfg, err := parseSweepBench([]string{"-db", pg, "-open", "100, 2000", "-due", "100", "-runs", "2"}, io.Discard)
+	cfg, err := parseSweepBench([]string{"-db", pg, "-open", "100, 2000", "-due", "100", "-runs", "2"}, "", io.Discard)
 	if err != nil || len(cfg.open) != 2 || cfg.open[1] != 2000 || cfg.due != 100 || cfg.runs != 2 {
 		t.Fatalf("cfg %+v, err %v", cfg, err)
 	}
 	for _, bad := range [][]string{{"-open", "10,x"}, {"-open", "0"}, {"-due", "101", "-open", "100"}, {"-runs", "0"}} {
-		if _, err := parseSweepBench(append([]string{"-db", pg}, bad...), io.Discard); err == nil {
+		if _, err := parseSweepBench(append([]string{"-db", pg}, bad...), "", io.Discard); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
 	}

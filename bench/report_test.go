@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -68,17 +68,17 @@ func TestBenchReportSmall(t *testing.T) {
 // TestBenchReportFlags: SQLite is refused with a message naming PostgreSQL,
 // and the sizes are checked.
 func TestBenchReportFlags(t *testing.T) {
-	_, err := parseReportBench([]string{"-db", "./data/motcua.db"}, io.Discard)
+	_, err := parseReportBench([]string{"-db", "./data/motcua.db"}, "", io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "needs PostgreSQL") {
 		t.Fatalf("SQLite: err %v, want a refusal naming PostgreSQL", err)
 	}
 	pg := "postgres://postgres@127.0.0.1:5432/motcua_test"
-	cfg, err := parseReportBench([]string{"-db", pg}, io.Discard)
+	cfg, err := parseReportBench([]string{"-db", pg}, "", io.Discard)
 	if err != nil || cfg.dossiers != 1000000 || cfg.runs != 5 || cfg.boards != 4 {
 		t.Fatalf("defaults %+v, err %v", cfg, err)
 	}
 	for _, bad := range [][]string{{"-dossiers", "0"}, {"-runs", "0"}, {"-boards", "0"}, {"-dossiers", "100000000"}} {
-		if _, err := parseReportBench(append([]string{"-db", pg}, bad...), io.Discard); err == nil {
+		if _, err := parseReportBench(append([]string{"-db", pg}, bad...), "", io.Discard); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
 	}
