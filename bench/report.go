@@ -781,13 +781,8 @@ func withoutLabels(r reports.Row) reports.Row {
 
 // addRows adds two rows' counts.
 func addRows(a, b reports.Row) reports.Row {
-	return reports.Row{ReceivedTotal: a.ReceivedTotal + b.ReceivedTotal, ReceivedOnline: a.ReceivedOnline + b.ReceivedOnline,
-		ReceivedOffline: a.ReceivedOffline + b.ReceivedOffline, CarriedOver: a.CarriedOver + b.CarriedOver,
-		ResolvedTotal: a.ResolvedTotal + b.ResolvedTotal, ResolvedEarly: a.ResolvedEarly + b.ResolvedEarly,
-		ResolvedOnTime: a.ResolvedOnTime + b.ResolvedOnTime, ResolvedLate: a.ResolvedLate + b.ResolvedLate,
-		InProgressTotal: a.InProgressTotal + b.InProgressTotal, InProgressWithin: a.InProgressWithin + b.InProgressWithin,
-		InProgressOverdue: a.InProgressOverdue + b.InProgressOverdue, Withdrawn: a.Withdrawn + b.Withdrawn,
-		Refused: a.Refused + b.Refused}
+	a.Add(b)
+	return a
 }
 
 // statementCapture is a silent gorm logger that keeps the statements run.

@@ -20,10 +20,35 @@ const digestLimit = 50
 const dateLayout = "02/01/2006"
 
 // Content is a rendered notification: subject and body, each in
-// Vietnamese then English.
+// Vietnamese then English (emails and the API), and the same in each
+// language alone (VI, EN) for a reader who chose one, such as the web
+// pages' notification list.
 type Content struct {
 	Subject string `json:"subject"`
 	Body    string `json:"body"`
+	VI      Part   `json:"-"` // zero when the notification exists only in both languages together
+	EN      Part   `json:"-"`
+}
+
+// Part is a notification in one language.
+type Part struct {
+	Subject string
+	Body    string
+}
+
+// In is the notification in lang ("vi" or "en"): that language's part,
+// else the other language's, else subject and body in both.
+func (c Content) In(lang string) Part {
+	first, second := c.VI, c.EN
+	if lang == "en" {
+		first, second = c.EN, c.VI
+	}
+	for _, p := range []Part{first, second} {
+		if p.Subject != "" || p.Body != "" {
+			return p
+		}
+	}
+	return Part{Subject: c.Subject, Body: c.Body}
 }
 
 // Renderer turns outbox rows into text, reading what they point to.
@@ -161,7 +186,9 @@ func (v *view) content(kind models.NotificationKind) Content {
 	default:
 		subjVI, subjEN, vi, en = v.alertText(models.AlertKind(kind))
 	}
-	return Content{Subject: subjVI + " / " + subjEN, Body: vi + "\n\n" + en + "\n\n" + v.footer()}
+	return Content{Subject: subjVI + " / " + subjEN, Body: vi + "\n\n" + en + "\n\n" + v.footer(),
+		VI: Part{Subject: subjVI, Body: vi + "\n\n" + v.footerIn(false)},
+		EN: Part{Subject: subjEN, Body: en + "\n\n" + v.footerIn(true)}}
 }
 
 // appointmentMoved writes the apology and new appointment of an approved
@@ -254,13 +281,25 @@ func (v *view) dueTime() string {
 	return v.due.In(deadlines.Location).Format("15:04 " + dateLayout)
 }
 
-// footer identifies the dossier.
+// footer identifies the dossier, in both languages.
 func (v *view) footer() string {
-	title := v.d.Title
-	if title == "" {
-		title = v.d.ApplicantName
+	return fmt.Sprintf("Mã hồ sơ / Dossier code: %s\n%s\n%s", v.d.Code, v.title(), v.board.NameVI)
+}
+
+// footerIn identifies the dossier in one language.
+func (v *view) footerIn(english bool) string {
+	if english {
+		return fmt.Sprintf("Dossier code: %s\n%s\n%s", v.d.Code, v.title(), boardEN(v.board))
 	}
-	return fmt.Sprintf("Mã hồ sơ / Dossier code: %s\n%s\n%s", v.d.Code, title, v.board.NameVI)
+	return fmt.Sprintf("Mã hồ sơ: %s\n%s\n%s", v.d.Code, v.title(), v.board.NameVI)
+}
+
+// title is the dossier's title, or its applicant's name.
+func (v *view) title() string {
+	if v.d.Title == "" {
+		return v.d.ApplicantName
+	}
+	return v.d.Title
 }
 
 // boardEN is the board's English name, or its Vietnamese one.

@@ -12,61 +12,42 @@ import (
 )
 
 // Row is one line of Biểu số 06/VPCP/KSTT: a procedure, a field subtotal or
-// the total. For every row ReceivedTotal + CarriedOver = ResolvedTotal +
+// the total. Its thirteen counts are described, in the order of the form,
+// by Counts, which every use of them reads (adding rows, the identities of
+// Balanced, the JSON, CSV and XLSX columns): add a count there and here.
+// For every row ReceivedTotal + CarriedOver = ResolvedTotal +
 // InProgressTotal and ResolvedTotal = ResolvedEarly + ResolvedOnTime +
-// ResolvedLate.
+// ResolvedLate (Balanced).
 //
 // Withdrawn and Refused are informational: a dossier withdrawn by the
 // investor or refused by the board in the period is resolved (its end date
 // is the withdrawal or the refusal) and is ALSO counted in ResolvedTotal and
 // in ResolvedEarly, ResolvedOnTime or ResolvedLate by its outcome at that
 // moment. They are not added again to any total.
+//
+// Its JSON is {"procedure", "name", "field", then the counts under their
+// Count.Key} (MarshalJSON).
 type Row struct {
-	Procedure string        `json:"procedure"` // procedure code; "" on subtotal and total rows
-	Name      workflow.Text `json:"name"`      // for display
-	Field     string        `json:"field"`     // report group (lĩnh vực); "" on the total row
+	Procedure string        // procedure code; "" on subtotal and total rows
+	Name      workflow.Text // for display
+	Field     string        // report group (lĩnh vực); "" on the total row
 
-	ReceivedTotal   int `json:"received_total"`   // received in the period (receive event)
-	ReceivedOnline  int `json:"received_online"`  // of which filed online
-	ReceivedOffline int `json:"received_offline"` // of which at the desk or by post
-	CarriedOver     int `json:"carried_over"`     // received before the period, not resolved before it
+	ReceivedTotal   int // received in the period (receive event)
+	ReceivedOnline  int // of which filed online
+	ReceivedOffline int // of which at the desk or by post
+	CarriedOver     int // received before the period, not resolved before it
 
-	ResolvedTotal  int `json:"resolved_total"`   // end date in the period
-	ResolvedEarly  int `json:"resolved_early"`   // before the appointment date
-	ResolvedOnTime int `json:"resolved_on_time"` // on the appointment date
-	ResolvedLate   int `json:"resolved_late"`    // after the appointment date
+	ResolvedTotal  int // end date in the period
+	ResolvedEarly  int // before the appointment date
+	ResolvedOnTime int // on the appointment date
+	ResolvedLate   int // after the appointment date
 
-	InProgressTotal   int `json:"in_progress_total"`   // not resolved by the end of the period
-	InProgressWithin  int `json:"in_progress_within"`  // appointment in force at the end not passed (or clock paused)
-	InProgressOverdue int `json:"in_progress_overdue"` // appointment date before the period's last day
+	InProgressTotal   int // not resolved by the end of the period
+	InProgressWithin  int // appointment in force at the end not passed (or clock paused)
+	InProgressOverdue int // appointment date before the period's last day
 
-	Withdrawn int `json:"withdrawn"` // resolved by withdrawal (also in ResolvedTotal)
-	Refused   int `json:"refused"`   // resolved by refusal (also in ResolvedTotal)
-}
-
-// add adds r's counts to t.
-func (t *Row) add(r Row) {
-	t.ReceivedTotal += r.ReceivedTotal
-	t.ReceivedOnline += r.ReceivedOnline
-	t.ReceivedOffline += r.ReceivedOffline
-	t.CarriedOver += r.CarriedOver
-	t.ResolvedTotal += r.ResolvedTotal
-	t.ResolvedEarly += r.ResolvedEarly
-	t.ResolvedOnTime += r.ResolvedOnTime
-	t.ResolvedLate += r.ResolvedLate
-	t.InProgressTotal += r.InProgressTotal
-	t.InProgressWithin += r.InProgressWithin
-	t.InProgressOverdue += r.InProgressOverdue
-	t.Withdrawn += r.Withdrawn
-	t.Refused += r.Refused
-}
-
-// Balanced reports whether the row's two identities hold: received +
-// carried over = resolved + in progress, and resolved = early + on time +
-// late.
-func (t Row) Balanced() bool {
-	return t.ReceivedTotal+t.CarriedOver == t.ResolvedTotal+t.InProgressTotal &&
-		t.ResolvedTotal == t.ResolvedEarly+t.ResolvedOnTime+t.ResolvedLate
+	Withdrawn int // resolved by withdrawal (also in ResolvedTotal)
+	Refused   int // resolved by refusal (also in ResolvedTotal)
 }
 
 // Group is the procedures of one field (lĩnh vực) and their subtotal.
@@ -115,13 +96,11 @@ const otherField = "khac"
 // totalName labels the total row.
 var totalName = workflow.Text{VI: "Tổng cộng", EN: "Total"}
 
-// counts are one procedure's figures, for a board or summed over boards.
+// counts are one procedure's figures, for a board or summed over boards:
+// its Biểu 06 row and Decision 766's.
 type counts struct {
-	Handled, Rcv, RcvOnline, RcvOffline, Carried int
-	Res, ResEarly, ResOnTime, ResLate            int
-	Prog, Overdue, Within                        int
-	Withdrawn, Refused                           int
-	Good, Multi                                  int // Decision 766: on time (less Multi), asked to supplement more than once
+	Row
+	Handled, Good, Multi int // Decision 766: handled; on time (less Multi); asked to supplement more than once
 
 	openMulti, overdueMulti int // in progress at the end: asked to supplement more than once; and overdue too
 }
@@ -140,7 +119,7 @@ func (c *counts) addCounter(r counterRow, refused, withdrawn bool) {
 	case models.TallyResolved:
 		c.addResolved(r, refused, withdrawn)
 	case models.TallyOverdue:
-		c.Overdue += r.UntilAsOf
+		c.InProgressOverdue += r.UntilAsOf
 		if r.Multi {
 			c.overdueMulti += r.UntilAsOf
 		}
@@ -151,28 +130,28 @@ func (c *counts) addCounter(r counterRow, refused, withdrawn bool) {
 
 // addReceived adds a received counter.
 func (c *counts) addReceived(r counterRow) {
-	c.Rcv += r.Inside
-	c.Carried += r.Before
+	c.ReceivedTotal += r.Inside
+	c.CarriedOver += r.Before
 	switch models.Channel(r.Channel) {
 	case models.ChannelOnline:
-		c.RcvOnline += r.Inside
+		c.ReceivedOnline += r.Inside
 	case models.ChannelDirect, models.ChannelPostal:
-		c.RcvOffline += r.Inside
+		c.ReceivedOffline += r.Inside
 	}
 }
 
 // addResolved adds a resolved counter.
 func (c *counts) addResolved(r counterRow, refused, withdrawn bool) {
-	c.Carried -= r.Before
-	c.Res += r.Inside
+	c.CarriedOver -= r.Before
+	c.ResolvedTotal += r.Inside
 	outcome := deadlines.Outcome(r.Outcome)
 	switch outcome {
 	case deadlines.Early:
-		c.ResEarly += r.Inside
+		c.ResolvedEarly += r.Inside
 	case deadlines.OnTime:
-		c.ResOnTime += r.Inside
+		c.ResolvedOnTime += r.Inside
 	default:
-		c.ResLate += r.Inside
+		c.ResolvedLate += r.Inside
 	}
 	if refused {
 		c.Refused += r.Inside
@@ -192,35 +171,31 @@ func (c *counts) addResolved(r counterRow, refused, withdrawn bool) {
 // progress - overdue. Those within are good for Decision 766 unless asked
 // to supplement more than once: good += in progress - |overdue ∪ multi|.
 func (c *counts) close() {
-	c.Handled = c.Rcv + c.Carried
-	c.Prog = c.Handled - c.Res
-	c.Within = c.Prog - c.Overdue
+	c.Handled = c.ReceivedTotal + c.CarriedOver
+	c.InProgressTotal = c.Handled - c.ResolvedTotal
+	c.InProgressWithin = c.InProgressTotal - c.InProgressOverdue
 	c.Multi += c.openMulti
-	c.Good += c.Prog - c.Overdue - c.openMulti + c.overdueMulti
+	c.Good += c.InProgressTotal - c.InProgressOverdue - c.openMulti + c.overdueMulti
 }
 
-// consistent reports whether the sums can describe real dossiers.
+// consistent reports whether the sums can describe real dossiers: no count
+// below zero, and the dossiers asked to supplement more than once among
+// those in progress and among those overdue.
 func (c *counts) consistent() bool {
-	return c.Carried >= 0 && c.Prog >= 0 && c.Overdue >= 0 && c.Within >= 0 && c.openMulti >= 0 &&
-		c.overdueMulti >= 0 && c.overdueMulti <= min(c.Overdue, c.openMulti) && c.openMulti <= c.Prog
+	return c.nonNegative() && c.openMulti >= 0 && c.overdueMulti >= 0 &&
+		c.overdueMulti <= min(c.InProgressOverdue, c.openMulti) && c.openMulti <= c.InProgressTotal
 }
 
 // plus adds two procedures' counts.
 func (c counts) plus(o counts) counts {
-	return counts{Handled: c.Handled + o.Handled, Rcv: c.Rcv + o.Rcv, RcvOnline: c.RcvOnline + o.RcvOnline,
-		RcvOffline: c.RcvOffline + o.RcvOffline, Carried: c.Carried + o.Carried, Res: c.Res + o.Res,
-		ResEarly: c.ResEarly + o.ResEarly, ResOnTime: c.ResOnTime + o.ResOnTime, ResLate: c.ResLate + o.ResLate,
-		Prog: c.Prog + o.Prog, Overdue: c.Overdue + o.Overdue, Within: c.Within + o.Within,
-		Withdrawn: c.Withdrawn + o.Withdrawn, Refused: c.Refused + o.Refused, Good: c.Good + o.Good, Multi: c.Multi + o.Multi}
+	c.Row.Add(o.Row)
+	c.Handled, c.Good, c.Multi = c.Handled+o.Handled, c.Good+o.Good, c.Multi+o.Multi
+	c.openMulti, c.overdueMulti = 0, 0
+	return c
 }
 
-// row turns a procedure's counts into a report row.
-func (c counts) row() Row {
-	return Row{ReceivedTotal: c.Rcv, ReceivedOnline: c.RcvOnline, ReceivedOffline: c.RcvOffline,
-		CarriedOver: c.Carried, ResolvedTotal: c.Res, ResolvedEarly: c.ResEarly, ResolvedOnTime: c.ResOnTime,
-		ResolvedLate: c.ResLate, InProgressTotal: c.Prog, InProgressWithin: c.Within, InProgressOverdue: c.Overdue,
-		Withdrawn: c.Withdrawn, Refused: c.Refused}
-}
+// row is a procedure's report row.
+func (c counts) row() Row { return c.Row }
 
 // Bieu06 computes Biểu số 06/VPCP/KSTT for q.Period, for one board or all:
 // a row for every procedure of the catalogue (zeros included), grouped by
@@ -250,7 +225,7 @@ func Bieu06(ctx context.Context, db *gorm.DB, cat *workflow.Catalogue, q Query) 
 	rep := &Report{Period: q.Period, AsOf: workflow.Date{Time: q.AsOf()}, BoardID: q.BoardID, Groups: groups(cat, byProc)}
 	rep.Total.Name = totalName
 	for _, g := range rep.Groups {
-		rep.Total.add(g.Subtotal)
+		rep.Total.Add(g.Subtotal)
 	}
 	rep.Narrative = Narrative(rep.Total)
 	return rep, nil
@@ -297,7 +272,7 @@ func procRow(r Row, code string, name workflow.Text, field string) Row {
 func (g Group) close() Group {
 	g.Subtotal = Row{Name: g.Name, Field: g.Field}
 	for _, r := range g.Rows {
-		g.Subtotal.add(r)
+		g.Subtotal.Add(r)
 	}
 	return g
 }

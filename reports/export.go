@@ -118,41 +118,6 @@ func PeriodSlug(p Period) string {
 	return from.Format("2006-01") + "_" + to.Format("2006-01")
 }
 
-// column is one count column of Biểu 06 as printed: the header of its
-// group (the upper header row), its own header, and its value in a row.
-type column struct {
-	group string
-	head  string
-	value func(Row) int
-}
-
-// Group headers of the printed form.
-const (
-	groupReceived   = "Số hồ sơ nhận giải quyết"
-	groupResolved   = "Số lượng hồ sơ đã giải quyết"
-	groupInProgress = "Số lượng hồ sơ đang giải quyết"
-	groupOfResolved = "Trong số đã giải quyết (đã tính ở trên)"
-)
-
-// columns are the count columns in the order of the form. The last two are
-// informational: withdrawn and refused dossiers are already counted as
-// resolved (see Row).
-var columns = []column{
-	{groupReceived, "Tổng số", func(r Row) int { return r.ReceivedTotal }},
-	{groupReceived, "Trong đó: Trực tuyến", func(r Row) int { return r.ReceivedOnline }},
-	{groupReceived, "Trực tiếp, dịch vụ bưu chính", func(r Row) int { return r.ReceivedOffline }},
-	{groupReceived, "Từ kỳ trước", func(r Row) int { return r.CarriedOver }},
-	{groupResolved, "Tổng số", func(r Row) int { return r.ResolvedTotal }},
-	{groupResolved, "Trước hạn", func(r Row) int { return r.ResolvedEarly }},
-	{groupResolved, "Đúng hạn", func(r Row) int { return r.ResolvedOnTime }},
-	{groupResolved, "Quá hạn", func(r Row) int { return r.ResolvedLate }},
-	{groupInProgress, "Tổng số", func(r Row) int { return r.InProgressTotal }},
-	{groupInProgress, "Trong hạn", func(r Row) int { return r.InProgressWithin }},
-	{groupInProgress, "Quá hạn", func(r Row) int { return r.InProgressOverdue }},
-	{groupOfResolved, "Rút hồ sơ", func(r Row) int { return r.Withdrawn }},
-	{groupOfResolved, "Từ chối", func(r Row) int { return r.Refused }},
-}
-
 // lineKind says what a printed line is.
 type lineKind int
 

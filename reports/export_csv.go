@@ -15,8 +15,8 @@ const utf8BOM = "\uFEFF"
 // procedure's code and name, then each count column as "group: column".
 func csvHeader() []string {
 	out := []string{"STT", "Mã thủ tục", "Lĩnh vực, thủ tục hành chính"}
-	for _, c := range columns {
-		out = append(out, c.group+": "+c.head)
+	for _, c := range Counts {
+		out = append(out, c.Group.Name.VI+": "+c.Head.VI)
 	}
 	return out
 }
@@ -24,8 +24,8 @@ func csvHeader() []string {
 // csvRecord is one printed line as CSV fields.
 func csvRecord(l printLine) []string {
 	out := []string{l.stt, l.code, l.name}
-	for _, c := range columns {
-		out = append(out, strconv.Itoa(c.value(l.row)))
+	for _, c := range Counts {
+		out = append(out, strconv.Itoa(c.Of(l.row)))
 	}
 	return out
 }

@@ -43,35 +43,29 @@ type jsonField struct {
 	Subtotal   jsonRow       `json:"subtotal"`
 }
 
-// jsonRow is one line of Biểu 06: a procedure (procedure set), a field's
-// subtotal or the total (no procedure). Its keys are the columns of
-// docs/REPORTS.md.
-type jsonRow struct {
-	Procedure         string        `json:"procedure,omitempty"`
-	Name              workflow.Text `json:"name"`
-	ReceivedTotal     int           `json:"received_total"`
-	ReceivedOnline    int           `json:"received_online"`
-	ReceivedOffline   int           `json:"received_offline"`
-	CarriedOver       int           `json:"carried_over"`
-	ResolvedTotal     int           `json:"resolved_total"`
-	ResolvedEarly     int           `json:"resolved_early"`
-	ResolvedOnTime    int           `json:"resolved_on_time"`
-	ResolvedLate      int           `json:"resolved_late"`
-	InProgressTotal   int           `json:"in_progress_total"`
-	InProgressWithin  int           `json:"in_progress_within"`
-	InProgressOverdue int           `json:"in_progress_overdue"`
-	Withdrawn         int           `json:"withdrawn"`
-	Refused           int           `json:"refused"`
-}
+// jsonRow is one line of Biểu 06 in the export: a procedure (procedure
+// set), a field's subtotal or the total (no procedure). It is written as
+// {"procedure" (rows only), "name", then the counts under their Count.Key,
+// the columns of docs/REPORTS.md}.
+type jsonRow Row
 
-// toJSONRow copies a report row's label and counts.
-func toJSONRow(r Row) jsonRow {
-	return jsonRow{Procedure: r.Procedure, Name: r.Name,
-		ReceivedTotal: r.ReceivedTotal, ReceivedOnline: r.ReceivedOnline, ReceivedOffline: r.ReceivedOffline,
-		CarriedOver: r.CarriedOver, ResolvedTotal: r.ResolvedTotal, ResolvedEarly: r.ResolvedEarly,
-		ResolvedOnTime: r.ResolvedOnTime, ResolvedLate: r.ResolvedLate, InProgressTotal: r.InProgressTotal,
-		InProgressWithin: r.InProgressWithin, InProgressOverdue: r.InProgressOverdue,
-		Withdrawn: r.Withdrawn, Refused: r.Refused}
+// toJSONRow keeps a report row's label and counts.
+func toJSONRow(r Row) jsonRow { return jsonRow(r) }
+
+// MarshalJSON writes the line.
+func (r jsonRow) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	var err error
+	if r.Procedure != "" {
+		if b, err = appendMember(b, "procedure", r.Procedure); err != nil {
+			return nil, err
+		}
+		b = append(b, ',')
+	}
+	if b, err = appendMember(b, "name", r.Name); err != nil {
+		return nil, err
+	}
+	return append(appendCounts(b, Row(r)), '}'), nil
 }
 
 // document builds the JSON document.

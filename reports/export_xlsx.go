@@ -26,7 +26,7 @@ const (
 )
 
 // xlsxLastCol is the last column of the table.
-var xlsxLastCol = xlsxFirstCount + len(columns) - 1
+var xlsxLastCol = xlsxFirstCount + len(Counts) - 1
 
 // XLSX column widths, in characters.
 const (
@@ -233,16 +233,16 @@ func (x *xlsx) header() {
 	top, sub := xlsxHeaderRow, xlsxHeaderRow+1
 	x.merge(1, top, 1, sub, "STT", x.st.header)
 	x.merge(xlsxNameCol, top, xlsxNameCol, sub, "Lĩnh vực, thủ tục hành chính", x.st.header)
-	for first := 0; first < len(columns); {
+	for first := 0; first < len(Counts); {
 		last := first
-		for last+1 < len(columns) && columns[last+1].group == columns[first].group {
+		for last+1 < len(Counts) && Counts[last+1].Group == Counts[first].Group {
 			last++
 		}
-		x.merge(xlsxFirstCount+first, top, xlsxFirstCount+last, top, columns[first].group, x.st.header)
+		x.merge(xlsxFirstCount+first, top, xlsxFirstCount+last, top, Counts[first].Group.Name.VI, x.st.header)
 		first = last + 1
 	}
-	for i, c := range columns {
-		x.set(xlsxFirstCount+i, sub, c.head, x.st.header)
+	for i, c := range Counts {
+		x.set(xlsxFirstCount+i, sub, c.Head.VI, x.st.header)
 	}
 	for col := 1; col <= xlsxLastCol; col++ {
 		x.set(col, xlsxNumbersRow, fmt.Sprintf("(%d)", col), x.st.number)
@@ -272,8 +272,8 @@ func (x *xlsx) line(row int, l printLine) {
 	}
 	x.set(1, row, l.stt, count)
 	x.set(xlsxNameCol, row, l.name, text)
-	for i, c := range columns {
-		x.set(xlsxFirstCount+i, row, c.value(l.row), count)
+	for i, c := range Counts {
+		x.set(xlsxFirstCount+i, row, c.Of(l.row), count)
 	}
 }
 
@@ -283,7 +283,7 @@ func (x *xlsx) notes(e Export, row int) {
 		text  string
 		style int
 	}{
-		{"Ghi chú / Notes: (3) = (4) + (5); (3) + (6) = (7) + (11); (7) = (8) + (9) + (10); (11) = (12) + (13).", x.st.note},
+		{"Ghi chú / Notes: " + identities() + ".", x.st.note},
 		{"(14), (15): hồ sơ rút và hồ sơ bị từ chối trong kỳ, đã tính trong (7) và trong (8), (9) hoặc (10) theo kết quả; " +
 			"không cộng thêm vào tổng / withdrawn and refused dossiers, already counted in (7) and in (8), (9) or (10) " +
 			"by their outcome; never added again to a total.", x.st.note},
@@ -299,7 +299,7 @@ func (x *xlsx) notes(e Export, row int) {
 
 // xlsxLineChars is about how many characters of 11-12 pt text fit on one
 // line across the whole table.
-var xlsxLineChars = xlsxWidthSTT + xlsxWidthName + xlsxWidthCount*len(columns) - 20
+var xlsxLineChars = xlsxWidthSTT + xlsxWidthName + xlsxWidthCount*len(Counts) - 20
 
 // wrappedHeight is the height of a merged row across the table holding
 // text: merged cells do not grow by themselves.

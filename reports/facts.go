@@ -146,7 +146,7 @@ func aggregate(tx *gorm.DB, cat *workflow.Catalogue, q Query) (map[boardProc]*co
 		} else if !c.consistent() {
 			return nil, fmt.Errorf("reports: the report counters of board %d, %s are inconsistent for %s "+
 				"(received %d, carried over %d, resolved %d, overdue %d): %w",
-				k.board, k.proc, q.Period, c.Rcv, c.Carried, c.Res, c.Overdue, countersDisagree(k, q.Period))
+				k.board, k.proc, q.Period, c.ReceivedTotal, c.CarriedOver, c.ResolvedTotal, c.InProgressOverdue, countersDisagree(k, q.Period))
 		}
 	}
 	return out, nil

@@ -66,14 +66,16 @@ type outcomeClass struct {
 	vi, en string
 }
 
-// classes lists the non-empty outcome classes of resolved dossiers.
+// classes lists the non-empty outcome classes of resolved dossiers: the
+// parts of the resolved total in Counts (early, on time, late), worded as
+// their headers in lower case.
 func classes(t Row) []outcomeClass {
 	var out []outcomeClass
-	for _, c := range []outcomeClass{{t.ResolvedEarly, "trước hạn", "early"}, {t.ResolvedOnTime, "đúng hạn", "on time"},
-		{t.ResolvedLate, "quá hạn", "late"}} {
-		if c.n > 0 {
-			out = append(out, c)
+	for _, c := range Counts {
+		if c.Group != GroupResolved || c.PartOf == "" || c.Of(t) == 0 {
+			continue
 		}
+		out = append(out, outcomeClass{c.Of(t), lowerFirst(c.Head.VI), strings.ToLower(c.Head.EN)})
 	}
 	return out
 }

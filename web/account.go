@@ -232,12 +232,18 @@ func (w *app) passwordPost(c echo.Context) error {
 	return w.render(c, statusOK, "public/account", p)
 }
 
-// notificationsPage lists the user's notifications, newest first.
+// notificationsPage lists the user's notifications, newest first, each in
+// the page's language only (the other language where a notification has
+// no text in it; both where it exists only in both together).
 func (w *app) notificationsPage(c echo.Context) error {
 	p := w.page(c, "notifications.title")
 	page, err := w.svc.Notifications(c.Request().Context(), principalOf(c), c.QueryParam("after"), 0)
 	if err != nil {
 		return err
+	}
+	for i := range page.Items {
+		in := page.Items[i].Content.In(p.Lang)
+		page.Items[i].Content.Subject, page.Items[i].Content.Body = in.Subject, in.Body
 	}
 	p.Data = page
 	return w.render(c, statusOK, "public/notifications", p)

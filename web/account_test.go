@@ -77,3 +77,43 @@ func TestPasswordResetThroughPages(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationsInChosenLanguage: the investor's notification list
+// shows each notification in the language the investor chose only, and
+// the bell counts it.
+func TestNotificationsInChosenLanguage(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := webtest.New(t, db)
+		inv, off := s.Client(t), s.Client(t)
+		inv.Login(t, "investor")
+		off.Login(t, "hbi.officer")
+		code := fileOnline(t, s, inv, "Công ty TNHH Ngôn Ngữ")
+		act(t, off, code, "request_completion", url.Values{"missing[0].document": {"land_rights"},
+			"missing[0].reason": {"Thiếu bản sao có chứng thực"}}, nil)
+		vi := []string{"Hồ sơ " + code + " cần bổ sung, hoàn thiện trước khi tiếp nhận", "Mã hồ sơ: " + code}
+		en := []string{"Dossier " + code + ": complete it before it is received", "Dossier code: " + code,
+			"Hoa Binh Industrial Zones Authority"}
+		both := []string{" / Dossier ", "Mã hồ sơ / Dossier code"}
+		for _, c := range []struct {
+			lang      string
+			want, not []string
+		}{{"vi", vi, append(en, both...)}, {"en", en, append(vi, both...)}} {
+			inv.SetCookie("motcua_lang", c.lang)
+			r := inv.Get(t, "/notifications")
+			for _, w := range c.want {
+				if !strings.Contains(r.Body, w) {
+					t.Errorf("%s: the list does not say %q\n%s", c.lang, w, r.Body)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(r.Body, w) {
+					t.Errorf("%s: the list says %q, in the other language", c.lang, w)
+				}
+			}
+			if !strings.Contains(r.Body, `<span class="count">1</span>`) {
+				t.Errorf("%s: the bell does not count 1 unread notification", c.lang)
+			}
+		}
+	})
+}

@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/motcua/motcua/deadlines"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/models/modelstest"
 	"github.com/motcua/motcua/service"
@@ -55,12 +57,12 @@ var mainPages = []mainPage{
 	{path: "/dossiers/new", name: "new-dossier", user: "investor"},
 	{name: "dossier-investor", user: "investor", setup: dossierAskedToComplete},
 	{path: "/desk", name: "inbox", user: "hbi.officer", setup: received},
-	{path: "/desk/intake", name: "intake", user: "hbi.officer", setup: askedToComplete},
+	{path: "/desk/intake", name: "intake", user: "hbi.officer", setup: awaitingIntake, ownSite: true},
 	{path: "/desk/file", name: "walk-in", user: "hbi.officer"},
 	{path: "/desk/search?q=Cơ+khí", name: "search", user: "hbi.officer", setup: askedToComplete},
 	{name: "dossier-officer", user: "hbi.officer", setup: receivedDossier},
 	{name: "receipt", user: "hbi.officer", setup: receiptForm},
-	{path: "/decisions", name: "decisions", user: "hbi.leader"},
+	{path: "/decisions", name: "decisions", user: "hbi.leader", setup: awaitingLeader, ownSite: true},
 	{path: "/dashboard", name: "dashboard", user: "hbi.manager", setup: busyBoard, ownSite: true},
 	{path: "/reports", name: "reports", user: "hbi.manager", setup: busyBoard, ownSite: true},
 	{path: "/admin/users", name: "admin-users", user: "hbi.admin"},
@@ -134,6 +136,30 @@ func received(t *testing.T, s *webtest.Site) string {
 func busyBoard(t *testing.T, s *webtest.Site) string {
 	t.Helper()
 	scenarioOn(t, s)
+	return ""
+}
+
+// awaitingIntake gives the intake queue two online dossiers to check.
+func awaitingIntake(t *testing.T, s *webtest.Site) string {
+	t.Helper()
+	fileTrackable(t, s, "Công ty TNHH Cơ điện Tân Lạc")
+	fileTrackable(t, s, "Công ty Cổ phần Dệt may Mai Châu")
+	return ""
+}
+
+// awaitingLeader gives the leader's queue a decision the officer proposed
+// and an extension the officer proposed.
+func awaitingLeader(t *testing.T, s *webtest.Site) string {
+	t.Helper()
+	officerID := s.Users["hbi.officer"].ID
+	decide := receivedPermit(t, s, "Công ty TNHH Thép Kỳ Sơn")
+	fire(t, s, "hbi.officer", decide, service.EventRequest{Event: "assign", AssigneeID: &officerID})
+	fire(t, s, "hbi.officer", decide, service.EventRequest{Event: "propose"})
+	extend := receivedPermit(t, s, "Công ty Cổ phần Bao bì Lương Sơn")
+	fire(t, s, "hbi.officer", extend, service.EventRequest{Event: "assign", AssigneeID: &officerID})
+	fire(t, s, "hbi.officer", extend, service.EventRequest{Event: "propose_extension", Extension: &service.ExtensionRequest{
+		Reason: "Chờ ý kiến của Sở Xây dựng.", NewDueDate: time.Date(2026, 12, 31, 0, 0, 0, 0, deadlines.Location),
+		ApologyLetter: "Ban Quản lý xin lỗi quý công ty vì hồ sơ chưa thể trả kết quả đúng hẹn."}})
 	return ""
 }
 

@@ -107,6 +107,8 @@ func (w *app) svg(lang string, c barChart) ([]byte, error) {
 		if c.Small { // the bars carry their values: the axis's figures would crowd
 			opt.ValueAxis[0].Show = charts.Ptr(false)
 		}
+	} else if len(labels) > 6 && c.Small { // a phone's narrow bars: upright names would overlap at 60°
+		opt.CategoryAxis.LabelRotation = charts.DegreesToRadians(90)
 	} else if len(labels) > 6 {
 		opt.CategoryAxis.LabelRotation = charts.DegreesToRadians(60)
 	}

@@ -216,7 +216,11 @@ type chartView struct {
 	Name  string
 	Title string
 	Alt   string
-	Empty bool
+	// Empty says there is no bar to draw: no category, no rate (nothing
+	// resolved), or counts that are all zero. The page then shows
+	// EmptyText instead of the image, and the table if it has rows.
+	Empty     bool
+	EmptyText string
 	// Head are the table's column headings, the first the category's.
 	Head []string
 	// Rows are the table's rows: the first cell heads the row.
@@ -245,12 +249,20 @@ type chartSpec struct {
 // newChart starts a chart with its title and alt text.
 func newChart(p *Page, name, titleID string, head ...string) chartSpec {
 	title := p.T(titleID)
-	return chartSpec{view: chartView{Name: name, Title: title, Alt: p.T("manager.chart.alt", "Title", title), Head: head}}
+	return chartSpec{view: chartView{Name: name, Title: title, Alt: p.T("manager.chart.alt", "Title", title), Head: head,
+		EmptyText: p.T("manager.chart.empty")}}
 }
 
-// finish marks a chart without data empty.
+// finish marks a chart without a bar to draw empty: no value, or none
+// but NaN (no rate), or, for counts, none above zero. A rate of 0 % is
+// drawn: it is a figure, not the lack of one.
 func (s chartSpec) finish() chartSpec {
-	s.view.Empty = len(s.bars.Values) == 0
+	s.view.Empty = true
+	for _, v := range s.bars.Values {
+		if !math.IsNaN(v) && (s.bars.Percent || v > 0) {
+			s.view.Empty = false
+		}
+	}
 	return s
 }
 
@@ -324,6 +336,11 @@ func (w *app) overdueCharts(p *Page, d *service.Dashboard) []chartSpec {
 		if r.Open > 0 || r.Overdue > 0 {
 			byOfficer.add(officerOrUnassigned(p, r.Name), float64(r.Overdue),
 				append([]string{dashIfEmpty(r.Department)}, openCells(p, r)...))
+		}
+	}
+	for _, s := range []*chartSpec{&byDept, &byOfficer} {
+		if len(s.view.Rows) > 0 { // dossiers in progress, none overdue
+			s.view.EmptyText = p.T("manager.chart.none_overdue")
 		}
 	}
 	return []chartSpec{byDept.finish(), byOfficer.finish()}

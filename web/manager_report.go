@@ -278,28 +278,8 @@ func (p *Page) ReportHalves() []reportOption {
 	return []reportOption{{"1", p.T("manager.period.half_1")}, {"2", p.T("manager.period.half_2")}}
 }
 
-// b06Columns are the keys of Biểu 06's thirteen count columns, in the
-// order of the form, and each one's count in a row.
-var b06Columns = []struct {
-	key   string
-	value func(reports.Row) int
-}{
-	{"received_total", func(r reports.Row) int { return r.ReceivedTotal }},
-	{"received_online", func(r reports.Row) int { return r.ReceivedOnline }},
-	{"received_offline", func(r reports.Row) int { return r.ReceivedOffline }},
-	{"carried_over", func(r reports.Row) int { return r.CarriedOver }},
-	{"resolved_total", func(r reports.Row) int { return r.ResolvedTotal }},
-	{"resolved_early", func(r reports.Row) int { return r.ResolvedEarly }},
-	{"resolved_on_time", func(r reports.Row) int { return r.ResolvedOnTime }},
-	{"resolved_late", func(r reports.Row) int { return r.ResolvedLate }},
-	{"in_progress_total", func(r reports.Row) int { return r.InProgressTotal }},
-	{"in_progress_within", func(r reports.Row) int { return r.InProgressWithin }},
-	{"in_progress_overdue", func(r reports.Row) int { return r.InProgressOverdue }},
-	{"withdrawn", func(r reports.Row) int { return r.Withdrawn }},
-	{"refused", func(r reports.Row) int { return r.Refused }},
-}
-
-// b06Cell is one count of a line of Biểu 06, with its column's key.
+// b06Cell is one count of a line of Biểu 06, with its column's key
+// (reports.Count.Key).
 type b06Cell struct {
 	Key   string
 	Count int
@@ -307,9 +287,28 @@ type b06Cell struct {
 
 // B06Cells are a line's thirteen counts in the order of the form.
 func (p *Page) B06Cells(r reports.Row) []b06Cell {
-	out := make([]b06Cell, len(b06Columns))
-	for i, c := range b06Columns {
-		out[i] = b06Cell{Key: c.key, Count: c.value(r)}
+	out := make([]b06Cell, len(reports.Counts))
+	for i, c := range reports.Counts {
+		out[i] = b06Cell{Key: c.Key, Count: c.Of(r)}
+	}
+	return out
+}
+
+// b06Group is a group header of Biểu 06 with the number of columns under it.
+type b06Group struct {
+	Key  string
+	Span int
+}
+
+// B06Groups are the form's group headers, in order, each over its counts.
+func (p *Page) B06Groups() []b06Group {
+	var out []b06Group
+	for _, c := range reports.Counts {
+		if n := len(out); n > 0 && out[n-1].Key == c.Group.Key {
+			out[n-1].Span++
+			continue
+		}
+		out = append(out, b06Group{Key: c.Group.Key, Span: 1})
 	}
 	return out
 }

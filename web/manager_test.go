@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -511,10 +512,8 @@ func jsonTotal(t *testing.T, sc *scenario) []string {
 		t.Fatalf("no total in the JSON: %s", buf.String())
 	}
 	var out []string
-	for _, k := range []string{"received_total", "received_online", "received_offline", "carried_over", "resolved_total",
-		"resolved_early", "resolved_on_time", "resolved_late", "in_progress_total", "in_progress_within",
-		"in_progress_overdue", "withdrawn", "refused"} {
-		out = append(out, fmt.Sprint(total[k]))
+	for _, c := range reports.Counts {
+		out = append(out, fmt.Sprint(total[c.Key]))
 	}
 	return out
 }
@@ -736,4 +735,50 @@ func benchDossiers(b *testing.B, s *webtest.Site, n int) time.Time {
 		b.Fatal(err)
 	}
 	return end
+}
+
+// TestDashboardEmptyCharts: a chart with no bar to draw (nothing resolved
+// in twelve months; dossiers in progress, none overdue) shows words in the
+// page's language instead of an empty image, keeps its table where it has
+// rows, and has no image to fetch.
+func TestDashboardEmptyCharts(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := webtest.New(t, db)
+		inv, off := s.Client(t), s.Client(t)
+		inv.Login(t, "investor")
+		off.Login(t, "hbi.officer")
+		code := fileOnline(t, s, inv, "Công ty TNHH Biểu Đồ Trống")
+		act(t, off, code, "request_completion", url.Values{"missing[0].document": {"land_rights"},
+			"missing[0].reason": {"Thiếu bản sao"}}, nil)
+		act(t, inv, code, "complete", nil,
+			map[string][]webtest.File{"documents.land_rights": {webtest.PDF("qsdd.pdf", "quyền sử dụng đất")}})
+		act(t, off, code, "receive", nil, nil)
+		c := s.Client(t)
+		c.Login(t, "hbi.manager")
+		for _, lang := range []struct{ code, noData, noneOverdue string }{
+			{"vi", "Chưa có số liệu.", "Không có hồ sơ nào quá hạn."}, {"en", "No data yet.", "No dossier is overdue."}} {
+			c.SetCookie("motcua_lang", lang.code)
+			body := c.Get(t, "/dashboard").Body
+			if strings.Contains(body, "<img src=\"/dashboard/charts/") {
+				t.Errorf("%s: the dashboard draws a chart with no bar", lang.code)
+			}
+			for chart, want := range map[string]string{"ontime-procedure": lang.noData, "ontime-month": lang.noData,
+				"overdue-department": lang.noneOverdue, "overdue-officer": lang.noneOverdue} {
+				fig := section(body, `id="chart-`+chart+`"`)
+				fig = fig[:strings.Index(fig, "</figure>")]
+				if !strings.Contains(fig, `<p class="chart-empty">`+want+`</p>`) {
+					t.Errorf("%s: chart %s does not say %q:\n%s", lang.code, chart, want, fig)
+				}
+			}
+			if rows := tableRows(t, body, "overdue-officer"); len(rows) != 1 || rows[0][len(rows[0])-1] != "0" {
+				t.Errorf("%s: the table of the officer's open dossiers: %q", lang.code, rows)
+			}
+		}
+		for _, chart := range []string{"ontime-month", "overdue-department"} {
+			if r := c.Get(t, "/dashboard/charts/"+chart+".svg"); r.Status != http.StatusNotFound {
+				t.Errorf("chart %s with no bar: %d", chart, r.Status)
+			}
+		}
+	})
 }
