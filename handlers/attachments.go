@@ -170,7 +170,7 @@ func (a *api) download(c echo.Context) error {
 	hdr.Set(echo.HeaderContentType, att.ContentType)
 	hdr.Set(echo.HeaderContentDisposition, contentDisposition(att.FileName))
 	hdr.Set(echo.HeaderXContentTypeOptions, "nosniff")
-	hdr.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	hdr.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; sandbox; frame-ancestors 'none'")
 	hdr.Set("Cache-Control", "private, no-cache")
 	if att.SHA256 != "" {
 		hdr.Set("ETag", `"`+att.SHA256+`"`)
