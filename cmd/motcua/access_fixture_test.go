@@ -75,7 +75,7 @@ type matrixFixture struct {
 	// {returned}, {doc}, {result}, {alert}, {notif}, {user}, {board}, ...
 	ids  map[string]string
 	data string
-	seq int // numbers the requests, for their addresses
+	seq  int // numbers the requests, for their addresses
 	// routes are the composed server's routes (Echo's list).
 	routes []*echo.Route
 }
@@ -209,12 +209,16 @@ func (f *matrixFixture) seedDossiers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := func(who *service.Principal, applicant string) *service.DossierView {
+	file := func(who *service.Principal, applicant string, board ...string) *service.DossierView {
+		t.Helper()
+		if len(board) == 0 {
+			board = []string{"HBI"}
+		}
 		var files []service.FileInput
 		for _, c := range v.RequiredDocuments("new") {
 			files = append(files, service.FileInput{DocumentCode: c, Name: c + ".pdf", Body: bytes.NewReader(matrixPDF())})
 		}
-		d, _, err := f.svc.SubmitWithFiles(ctx, who, service.SubmitRequest{Board: "HBI", Procedure: "construction-permit",
+		d, _, err := f.svc.SubmitWithFiles(ctx, who, service.SubmitRequest{Board: board[0], Procedure: "construction-permit",
 			Variant: "new", Title: "Nhà xưởng " + matrixScript, ApplicantName: applicant, ApplicantTaxCode: "0101234567",
 			ApplicantEmail: "a@example.vn", ApplicantPhone: "0912345678"}, "", files)
 		if err != nil {
@@ -237,15 +241,18 @@ func (f *matrixFixture) seedDossiers(t *testing.T) {
 	sub := file(investor, "Công ty Nộp "+matrixScript)
 	f.ids["submitted"], f.ids["vsubmitted"] = sub.Code, fmt.Sprint(sub.Version)
 	f.ids["other"] = file(investor2, "Công ty Khác "+matrixScript).Code
+	f.ids["bggdossier"] = file(investor2, "Công ty Bắc Giang "+matrixScript, "BGG").Code
 	codes := map[string]string{}
-	for _, k := range []string{"received", "decided", "returned"} {
+	for _, k := range []string{"received", "pending", "decided", "returned"} {
 		codes[k] = file(investor, "Công ty "+k+" "+matrixScript).Code
 		fire(officer, codes[k], service.EventRequest{Event: "receive", Comment: "Tiếp nhận " + matrixScript})
 		f.ids[k] = codes[k]
 	}
-	for _, k := range []string{"decided", "returned"} {
+	for _, k := range []string{"pending", "decided", "returned"} {
 		fire(officer, codes[k], service.EventRequest{Event: "assign", AssigneeID: &officerID})
 		fire(officer, codes[k], service.EventRequest{Event: "propose", Comment: "Đề xuất " + matrixScript})
+	}
+	for _, k := range []string{"decided", "returned"} {
 		fire(leader, codes[k], service.EventRequest{Event: "approve", Comment: "Duyệt " + matrixScript,
 			Result: &service.ResultRequest{Medium: "electronic", Reference: "45/GPXD-BQL " + matrixScript}},
 			service.FileInput{Kind: models.AttachmentResult, Name: "ket-qua.pdf", Body: bytes.NewReader(matrixPDF())})
@@ -256,6 +263,11 @@ func (f *matrixFixture) seedDossiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.ids["pin"] = rec.TrackingPIN
+	pending, err := models.GetDossierByCode(ctx, f.db, codes["pending"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["vpending"] = fmt.Sprint(pending.Version)
 	f.ids["doc"] = f.attachmentID(t, officer, codes["received"], models.AttachmentDocument)
 	f.ids["result"] = f.attachmentID(t, officer, codes["decided"], models.AttachmentResult)
 	f.ids["rresult"] = f.attachmentID(t, officer, codes["returned"], models.AttachmentResult)

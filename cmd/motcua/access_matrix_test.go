@@ -162,7 +162,9 @@ func apiRows() []matrixRow {
 // Every POST carries its CSRF token (TestAccessMatrixCSRF sends none).
 func pageRows() []matrixRow {
 	seen := w(s303, s200, s404, s200, s200, s200, s200, s404, s404, s404, s404, s404)
-	staffOnly := func(off, lea, man int) want { return w(s303, s403, s403, off, lea, man, s403, off, lea, man, s403, s403) }
+	staffOnly := func(off, lea, man int) want {
+		return w(s303, s403, s403, off, lea, man, s403, off, lea, man, s403, s403)
+	}
 	adminOnly := func(s int) want { return w(s303, s403, s403, s403, s403, s403, s, s403, s403, s403, s, s) }
 	return []matrixRow{
 		{method: "GET", route: "/static/:name", path: "/static/{css}", want: every(s200)},
