@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/config"
 	"github.com/motcua/motcua/models"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/workflow"
 )
 
 // caller is one column of the access matrix: a role in a relation to the
@@ -149,7 +150,7 @@ func (f *matrixFixture) seedAccounts(t *testing.T) {
 		{"hbi.admin", "admin", "HBI"}, {"bgg.officer", "officer", "BGG"}, {"bgg.leader", "leader", "BGG"},
 		{"bgg.manager", "manager", "BGG"}, {"bgg.admin", "admin", "BGG"}, {"root.admin", "admin", ""},
 	} {
-		row := &models.User{Username: u.name, FullName: "Người dùng " + u.name, Role: u.role, Email: u.name + "@example.vn",
+		row := &models.User{Username: u.name, FullName: "Người dùng " + u.name + " " + matrixScript, Role: u.role, Email: u.name + "@example.vn",
 			PasswordHash: hash, Active: true, EmailVerifiedAt: &now}
 		if u.board != "" {
 			row.BoardID = &f.board[u.board].ID
@@ -241,6 +242,9 @@ func (f *matrixFixture) seedDossiers(t *testing.T) {
 	sub := file(investor, "Công ty Nộp "+matrixScript)
 	f.ids["submitted"], f.ids["vsubmitted"] = sub.Code, fmt.Sprint(sub.Version)
 	f.ids["other"] = file(investor2, "Công ty Khác "+matrixScript).Code
+	f.ids["completion"] = file(investor, "Công ty Bổ sung "+matrixScript).Code
+	fire(officer, f.ids["completion"], service.EventRequest{Event: "request_completion", Comment: "Thiếu " + matrixScript,
+		Missing: []workflow.MissingItem{{Description: "Bản vẽ " + matrixScript, Reason: "Lý do " + matrixScript}}})
 	f.ids["bggdossier"] = file(investor2, "Công ty Bắc Giang "+matrixScript, "BGG").Code
 	codes := map[string]string{}
 	for _, k := range []string{"received", "pending", "decided", "returned"} {

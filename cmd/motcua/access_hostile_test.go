@@ -57,7 +57,7 @@ var filterRoutes = []filterRoute{
 
 // visibleCodes are the dossier codes each caller may see.
 func (f *matrixFixture) visibleCodes(c caller) map[string]bool {
-	mine := []string{"submitted", "received", "pending", "decided", "returned"}
+	mine := []string{"submitted", "completion", "received", "pending", "decided", "returned"}
 	var keys []string
 	switch c {
 	case inv:
@@ -84,7 +84,7 @@ func TestAccessMatrixInjection(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
 		f := newMatrixFixture(t, db)
 		all := []string{}
-		for _, k := range []string{"submitted", "received", "pending", "decided", "returned", "other", "bggdossier"} {
+		for _, k := range []string{"submitted", "completion", "received", "pending", "decided", "returned", "other", "bggdossier"} {
 			all = append(all, f.ids[k])
 		}
 		for _, r := range filterRoutes {
@@ -117,7 +117,7 @@ func TestAccessMatrixInjection(t *testing.T) {
 			}
 		}
 		var n int64
-		if err := db.Model(&models.Dossier{}).Count(&n).Error; err != nil || n != 7 {
+		if err := db.Model(&models.Dossier{}).Count(&n).Error; err != nil || n != 8 {
 			t.Fatalf("after the injections: %d dossiers, %v", n, err)
 		}
 	})
