@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ type matrixFixture struct {
 	// {returned}, {doc}, {result}, {alert}, {notif}, {user}, {board}, ...
 	ids  map[string]string
 	data string
-	seq  int // numbers the requests, for their addresses
+	seq  atomic.Uint32 // numbers the requests, for their addresses
 	// routes are the composed server's routes (Echo's list).
 	routes []*echo.Route
 }
@@ -419,8 +420,8 @@ func (f *matrixFixture) do(t *testing.T, r request) matrixAnswer {
 			req.AddCookie(&http.Cookie{Name: "motcua_session", Value: r.token})
 		}
 	}
-	f.seq++
-	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", f.seq>>16&255, f.seq>>8&255, f.seq&255))
+	n := f.seq.Add(1)
+	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 	if r.csrfCookie != "" && !api {
 		req.AddCookie(&http.Cookie{Name: "motcua_csrf", Value: r.csrfCookie})
 	}

@@ -5,104 +5,97 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"gorm.io/gorm"
-
-	"github.com/motcua/motcua/models/modelstest"
 )
 
 // escapedScript is matrixScript as html/template writes it.
 const escapedScript = `&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;`
 
-// TestAccessMatrixEscaping: the fixture's text fields (applicant names,
+// checkEscaping: the fixture's text fields (applicant names,
 // titles, comments, the missing items' descriptions and reasons, the
 // result's reference, the users' full names) all carry a script; every
 // page that shows them renders it escaped and never the raw tag, and the
 // API's JSON never carries the raw tag either.
-func TestAccessMatrixEscaping(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
-		f := newMatrixFixture(t, db)
-		for _, p := range []struct {
-			caller caller
-			path   string
-		}{
-			{inv, "/dossiers"}, {inv, "/dossiers/{received}"}, {inv, "/dossiers/{returned}"}, {inv, "/dossiers/{completion}"},
-			{inv, "/notifications"}, {inv, "/account"}, {off, "/dossiers/{received}"}, {off, "/dossiers/{completion}"},
-			{off, "/desk"}, {off, "/desk/intake"}, {off, "/desk/search?q=C"}, {lea, "/decisions"}, {lea, "/dossiers/{pending}"},
-			{man, "/desk/search"}, {off, "/dossiers/{received}/forms/receipt"}, {off, "/dossiers/{completion}/forms/completion"},
-			{off, "/dossiers/{returned}/forms/control_sheet"}, {root, "/admin/users"}, {root, "/admin/users/{user}"},
-			{adm, "/admin/users?q=Ng"}, {anon, "/track?code={received}&pin={pin}"}, {lea, "/dashboard"}, {lea, "/reports"},
-		} {
-			t.Run(callerNames[p.caller]+p.path, func(t *testing.T) {
-				a := f.do(t, request{method: http.MethodGet, path: f.fill(p.path), token: f.tokens[p.caller]})
-				if a.status != http.StatusOK {
-					t.Fatalf("GET %s as %s: %d", p.path, callerNames[p.caller], a.status)
-				}
-				if strings.Contains(a.body, "<script>alert") {
-					t.Errorf("GET %s: the raw script tag is in the page", p.path)
-				}
-				if !strings.Contains(a.body, escapedScript) {
-					t.Errorf("GET %s: no escaped text field shown (the test shows nothing)", p.path)
-				}
-			})
-		}
-		for _, path := range []string{"/api/v1/dossiers/{received}", "/api/v1/dossiers/{completion}/history", "/api/v1/dossiers",
-			"/api/v1/auth/me", "/api/v1/dossiers/{returned}/history", "/api/v1/notifications"} {
-			a := f.do(t, request{method: http.MethodGet, path: f.fill(path), token: f.tokens[inv]})
-			if a.status != http.StatusOK || strings.Contains(a.body, "<script") || !strings.Contains(a.body, `\u003cscript\u003e`) {
-				t.Errorf("GET %s: %d, the script not encoded: %.300s", path, a.status, a.body)
+func (f *matrixFixture) checkEscaping(t *testing.T) {
+	for _, p := range []struct {
+		caller caller
+		path   string
+	}{
+		{inv, "/dossiers"}, {inv, "/dossiers/{received}"}, {inv, "/dossiers/{returned}"}, {inv, "/dossiers/{completion}"},
+		{inv, "/notifications"}, {inv, "/account"}, {off, "/dossiers/{received}"}, {off, "/dossiers/{completion}"},
+		{off, "/desk"}, {off, "/desk/intake"}, {off, "/desk/search?q=C"}, {lea, "/decisions"}, {lea, "/dossiers/{pending}"},
+		{man, "/desk/search"}, {off, "/dossiers/{received}/forms/receipt"}, {off, "/dossiers/{completion}/forms/completion"},
+		{off, "/dossiers/{returned}/forms/control_sheet"}, {root, "/admin/users"}, {root, "/admin/users/{user}"},
+		{adm, "/admin/users?q=Ng"}, {anon, "/track?code={received}&pin={pin}"}, {lea, "/dashboard"}, {lea, "/reports"},
+	} {
+		t.Run(callerNames[p.caller]+p.path, func(t *testing.T) {
+			a := f.do(t, request{method: http.MethodGet, path: f.fill(p.path), token: f.tokens[p.caller]})
+			if a.status != http.StatusOK {
+				t.Fatalf("GET %s as %s: %d", p.path, callerNames[p.caller], a.status)
 			}
+			if strings.Contains(a.body, "<script>alert") {
+				t.Errorf("GET %s: the raw script tag is in the page", p.path)
+			}
+			if !strings.Contains(a.body, escapedScript) {
+				t.Errorf("GET %s: no escaped text field shown (the test shows nothing)", p.path)
+			}
+		})
+	}
+	for _, path := range []string{"/api/v1/dossiers/{received}", "/api/v1/dossiers/{completion}/history", "/api/v1/dossiers",
+		"/api/v1/auth/me", "/api/v1/dossiers/{returned}/history", "/api/v1/notifications"} {
+		a := f.do(t, request{method: http.MethodGet, path: f.fill(path), token: f.tokens[inv]})
+		if a.status != http.StatusOK || strings.Contains(a.body, "<script") || !strings.Contains(a.body, `\u003cscript\u003e`) {
+			t.Errorf("GET %s: %d, the script not encoded: %.300s", path, a.status, a.body)
 		}
-	})
+	}
 }
 
-// TestAccessMatrixCSRF: every POST page of the matrix is refused (403,
+// checkCSRF: every POST page of the matrix is refused (403,
 // the form's expiry message) without its CSRF token and with a token of
 // another browser, for every caller; the matrix itself sends the token
 // and gets the row's status.
-func TestAccessMatrixCSRF(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
-		f := newMatrixFixture(t, db)
-		n := 0
-		for _, r := range pageRows() {
-			if r.method != http.MethodPost {
-				continue
+func (f *matrixFixture) checkCSRF(t *testing.T) {
+	n := 0
+	for _, r := range pageRows() {
+		if r.method != http.MethodPost {
+			continue
+		}
+		n++
+		accepted := false
+		for c := anon; c < nCallers; c++ {
+			hows := []string{"no token"}
+			if !accepted && r.want[c] != http.StatusForbidden {
+				accepted = true // the first caller the form is for: a token of another browser too
+				hows = append(hows, "another browser's token")
 			}
-			n++
-			accepted := false
-			for c := anon; c < nCallers; c++ {
-				accepted = accepted || r.want[c] != http.StatusForbidden
-				t.Run(fmt.Sprintf("%s/%s", r.path, callerNames[c]), func(t *testing.T) {
-					for _, how := range []string{"no token", "another browser's token"} {
-						req := f.rowRequest(t, r, c)
-						if how == "no token" {
-							req.noCSRF = true
-						} else {
-							req.csrfToken = f.csrfToken[(c+1)%nCallers]
-						}
-						a := f.do(t, req)
-						if a.status != http.StatusForbidden || !strings.Contains(a.body, "Biểu mẫu đã hết hạn hoặc không hợp lệ") {
-							t.Errorf("POST %s as %s with %s: %d, want 403 (csrf)\n%s", r.path, callerNames[c], how, a.status, a.body[strings.Index(a.body, "<main"):])
-						}
-						checkSecurityHeaders(t, "POST "+r.path, a)
+			t.Run(fmt.Sprintf("%s/%s", r.path, callerNames[c]), func(t *testing.T) {
+				for _, how := range hows {
+					req := f.rowRequest(t, r, c)
+					if how == "no token" {
+						req.noCSRF = true
+					} else {
+						req.csrfToken = f.csrfToken[(c+1)%nCallers]
 					}
-				})
-			}
-			if !accepted {
-				t.Errorf("POST %s: no caller of the matrix gets past the form (nothing shows the token is accepted)", r.path)
-			}
+					a := f.do(t, req)
+					if a.status != http.StatusForbidden || !strings.Contains(a.body, "Biểu mẫu đã hết hạn hoặc không hợp lệ") {
+						t.Errorf("POST %s as %s with %s: %d, want 403 (csrf)\n%s", r.path, callerNames[c], how, a.status, a.body[strings.Index(a.body, "<main"):])
+					}
+					checkSecurityHeaders(t, "POST "+r.path, a)
+				}
+			})
 		}
-		if n < 19 {
-			t.Fatalf("only %d POST pages in the matrix", n)
+		if !accepted {
+			t.Errorf("POST %s: no caller of the matrix gets past the form (nothing shows the token is accepted)", r.path)
 		}
-	})
+	}
+	if n < 19 {
+		t.Fatalf("only %d POST pages in the matrix", n)
+	}
 }
 
-// TestAccessMatrixErrorHeaders: the errors met before any handler (no
+// checkErrorHeaders: the errors met before any handler (no
 // such route, method not allowed) and the handlers' refusals carry the
 // security headers and no-store too, on the API and the pages.
-func TestAccessMatrixErrorHeaders(t *testing.T) {
-	f := newMatrixFixture(t, modelstest.SQLite(t))
+func (f *matrixFixture) checkErrorHeaders(t *testing.T) {
 	for _, c := range []struct {
 		method, path string
 		json         string
