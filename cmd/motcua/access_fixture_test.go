@@ -345,7 +345,9 @@ func (f *matrixFixture) csrf(t *testing.T, token string) (string, string) {
 		}
 	}
 	if m == nil || cookie == "" {
-		t.Fatalf("no CSRF token on /track: %d", res.StatusCode)
+		// the csrf part fails on every form; the rows show what else breaks
+		t.Errorf("no CSRF token on /track: %d", res.StatusCode)
+		return "", ""
 	}
 	return cookie, strings.ReplaceAll(string(m[1]), "&#43;", "+")
 }
