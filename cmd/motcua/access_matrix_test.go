@@ -126,6 +126,8 @@ func apiRows() []matrixRow {
 			want: w(s401, s400, s404, s400, s400, s400, s400, s404, s404, s404, s404, s404)},
 		{method: "POST", route: v1 + "/dossiers/:code/events", path: v1 + "/dossiers/{submitted}/events", json: `{"event":"reject_intake","version":{vsubmitted}}`, // the officer's event, without its reason
 			want: w(s401, s403, s404, s422, s403, s403, s403, s404, s404, s404, s404, s404)},
+		{method: "POST", route: v1 + "/dossiers/:code/events", path: v1 + "/dossiers/{received}/events", json: `{"event":"request_supplement","version":1}`, // a stale version
+			want: w(s401, s409, s404, s409, s409, s409, s409, s404, s404, s404, s404, s404)},
 		{method: "GET", route: v1 + "/dossiers/:code/history", path: v1 + "/dossiers/{received}/history", want: seen},
 		{method: "GET", route: v1 + "/dossiers/:code/forms/:kind", path: v1 + "/dossiers/{received}/forms/receipt", want: seen},
 		{method: "POST", route: v1 + "/dossiers/:code/attachments", path: v1 + "/dossiers/{received}/attachments", file: pdfFile("file", "document_code", "no_such_document"), // 422 unknown_document on document_code
@@ -202,6 +204,8 @@ func pageRows() []matrixRow {
 			want: w(s303, s400, s404, s400, s400, s400, s400, s404, s404, s404, s404, s404)},
 		{method: "POST", route: "/dossiers/:code/events/:event", path: "/dossiers/{submitted}/events/reject_intake", form: form("version", "{vsubmitted}"),
 			want: w(s303, s403, s404, s422, s403, s403, s403, s404, s404, s404, s404, s404)},
+		{method: "POST", route: "/dossiers/:code/events/:event", path: "/dossiers/{received}/events/request_supplement", form: form("version", "1"),
+			want: w(s303, s409, s404, s409, s409, s409, s409, s404, s404, s404, s404, s404)},
 		{method: "GET", route: "/dossiers/:code/attachments/:id", path: "/dossiers/{received}/attachments/{doc}", want: seen},
 		{method: "GET", route: "/dossiers/:code/attachments/:id", path: "/dossiers/{decided}/attachments/{result}",
 			want: w(s303, s404, s404, s200, s200, s200, s200, s404, s404, s404, s404, s404)},
