@@ -159,6 +159,8 @@ func (f *matrixFixture) checkUploads(t *testing.T) {
 			{"API upload", inv, "/api/v1/dossiers/{submitted}/attachments", "file", map[string]string{"document_code": docCode}},
 			{"new dossier", inv, "/dossiers/new", "documents." + docCode, map[string]string{"board": "HBI",
 				"procedure": "construction-permit", "variant": "new", "applicant_name": "Công ty A", "applicant_tax_code": "0101234567"}},
+			{"walk-in", off, "/desk/file", "documents." + docCode, map[string]string{"procedure": "construction-permit",
+				"variant": "new", "channel": "direct", "applicant_name": "Công ty B", "applicant_tax_code": "0101234567"}},
 			{"event result", lea, "/dossiers/{pending}/events/approve", "result_file", map[string]string{"version": "{vpending}",
 				"result_medium": "electronic"}},
 		} {
