@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -104,13 +105,23 @@ func readPart(part *multipart.Part, u *service.Upload, fields map[string]string)
 	name := part.FormName()
 	switch {
 	case name == "file":
-		return u.Receive(part, part.FileName())
+		return u.Receive(part, sentFileName(part))
 	case contains(uploadFields, name):
 		v, err := readField(part, name)
 		fields[name] = v
 		return err
 	}
 	return errs.Invalid(name, "trường "+name+" không được hỗ trợ ở đây", "form field "+name+" is not accepted here")
+}
+
+// sentFileName is the file name as the client sent it: Part.FileName
+// keeps only its base, which would hide a path the service must refuse.
+func sentFileName(part *multipart.Part) string {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil || params["filename"] == "" {
+		return part.FileName()
+	}
+	return params["filename"]
 }
 
 // readField reads a short text field.
@@ -170,7 +181,7 @@ func (a *api) download(c echo.Context) error {
 	hdr.Set(echo.HeaderContentType, att.ContentType)
 	hdr.Set(echo.HeaderContentDisposition, contentDisposition(att.FileName))
 	hdr.Set(echo.HeaderXContentTypeOptions, "nosniff")
-	hdr.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	hdr.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; sandbox; frame-ancestors 'none'")
 	hdr.Set("Cache-Control", "private, no-cache")
 	if att.SHA256 != "" {
 		hdr.Set("ETag", `"`+att.SHA256+`"`)

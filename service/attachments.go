@@ -58,10 +58,15 @@ func (s *Service) BeginUpload(ctx context.Context, p *Principal, code string, ki
 	return &Upload{s: s, p: p, d: d, kind: kind, slots: slots}, nil
 }
 
-// Receive stores the file's bytes in a temporary file; one file per upload.
+// Receive stores the file's bytes in a temporary file; one file per
+// upload. clientName is the name as the client sent it (a name with a
+// path is refused, naming the field "file").
 func (u *Upload) Receive(r io.Reader, clientName string) error {
 	if u.file != nil {
 		return errs.Invalid("file", "chỉ gửi một tệp mỗi lần", "send one file per request")
+	}
+	if err := checkFileName("file", clientName); err != nil {
+		return err
 	}
 	st, err := stage(r, clientName, u.s.files, u.s.now())
 	if err != nil {

@@ -226,6 +226,25 @@ func officeType(f *os.File, size int64) (string, bool) {
 	return typeZIP, false
 }
 
+// checkFileName refuses a client's file name that climbs out of its
+// directory: a ".." component (with / or \ between), or a separator or
+// ".." percent-encoded (%2f, %5c, %2e%2e). Such a name is an attack, never
+// a document's name; field names the form field. A plain path (some
+// browsers send C:\Users\...\x.pdf) is not refused: cleanFileName keeps
+// its base name, as it cleans other awkward characters.
+func checkFileName(field, name string) error {
+	lower := strings.ToLower(name)
+	bad := strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") || strings.Contains(lower, "%2e%2e")
+	for _, part := range strings.Split(strings.ReplaceAll(name, `\`, "/"), "/") {
+		bad = bad || strings.TrimSpace(part) == ".."
+	}
+	if !bad {
+		return nil
+	}
+	return errs.Invalid(field, "tên tệp không được chứa đường dẫn lên thư mục trên (..)",
+		"the file name may not climb out of its directory (..)")
+}
+
 // cleanFileName keeps the base name of the client's file name, without
 // control or path characters, at most 255 bytes; "file" when nothing is left.
 func cleanFileName(name string) string {

@@ -22,7 +22,7 @@ import (
 type FileInput struct {
 	Kind         models.AttachmentKind // document ("" too) or result
 	DocumentCode string                // the catalogue's document code, for a document
-	Name         string                // the client's file name
+	Name         string                // the client's file name, as sent (with any path: refused)
 	Body         io.Reader             // nil: a paper document noted at the desk
 }
 
@@ -86,6 +86,10 @@ func (s *Service) storeFiles(files []FileInput, slots []string) (*storedFiles, e
 	sf := &storedFiles{}
 	for _, f := range files {
 		if err := checkFileInput(f, slots); err != nil {
+			sf.discard()
+			return nil, err
+		}
+		if err := checkFileName(fileField(f), f.Name); err != nil {
 			sf.discard()
 			return nil, err
 		}

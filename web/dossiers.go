@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -198,6 +199,17 @@ func investmentInput(v url.Values) (*workflow.InvestmentInput, error) {
 	return in, nil
 }
 
+// sentFileName is the file name as the client sent it: the multipart
+// reader keeps only its base, which would hide a path the service must
+// refuse.
+func sentFileName(h *multipart.FileHeader) string {
+	_, params, err := mime.ParseMediaType(h.Header.Get("Content-Disposition"))
+	if err != nil || params["filename"] == "" {
+		return h.Filename
+	}
+	return params["filename"]
+}
+
 // uploadedFiles are the files of a multipart form: documents in fields
 // "documents.<code>", the result in "result_file". The caller closes them.
 func uploadedFiles(c echo.Context) ([]service.FileInput, error) {
@@ -228,7 +240,7 @@ func uploadedFiles(c echo.Context) ([]service.FileInput, error) {
 				closeAll(out)
 				return nil, err
 			}
-			in.Name, in.Body = h.Filename, f
+			in.Name, in.Body = sentFileName(h), f
 			out = append(out, in)
 		}
 	}

@@ -14,7 +14,11 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // SecurityHeaders sets the security headers on every response, the API's
 // included: the policy above, no sniffing of types, no framing, no
 // referrer outside the site, no powerful browser features, and HSTS when
-// the site is served over TLS (secure).
+// the site is served over TLS (secure). Every answer is also Cache-Control:
+// no-store unless its handler says otherwise (the static files, kept a
+// year; a downloaded file, private): pages, API answers, redirects and
+// errors all carry personal data or a session, and no shared cache nor
+// the browser's back button may keep them.
 func SecurityHeaders(secure bool) echo.MiddlewareFunc {
 	cfg := middleware.SecureConfig{
 		XSSProtection:         "0",
@@ -34,6 +38,7 @@ func SecurityHeaders(secure bool) echo.MiddlewareFunc {
 			hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
 			hd.Set("Cross-Origin-Opener-Policy", "same-origin")
 			hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+			hd.Set("Cache-Control", "no-store")
 			return h(c)
 		}
 	}
