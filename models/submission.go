@@ -42,6 +42,40 @@ func InsertSubmission(ctx context.Context, tx *gorm.DB, d *Dossier, ev *DossierE
 	})
 }
 
+// ReserveNumber takes the board's next number for day (YYMMDD) in a
+// transaction of its own, for a filing that will insert its dossier with
+// the code made of it (InsertSubmission with day empty). On PostgreSQL
+// that transaction does not wait for its commit to reach the disk
+// (synchronous_commit off): the sequence row is locked for the upsert
+// alone, so concurrent filings of one board no longer queue behind each
+// other's commits (docs/PERFORMANCE.md). A number is never given twice: a
+// crash loses a reservation only if nothing durable was written after it,
+// and a dossier bearing the number commits after it, synchronously, which
+// makes the reservation durable too, on the primary and on a synchronous
+// standby (the WAL is written and sent in order). A filing that fails
+// after its reservation leaves a gap in the day's numbers. Past
+// MaxSequence it returns ErrSequenceExhausted.
+func ReserveNumber(ctx context.Context, db *gorm.DB, boardID uint, day string) (int, error) {
+	var n int
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec("SET LOCAL synchronous_commit TO OFF").Error; err != nil {
+				return fmt.Errorf("store: reserve a number: %w", err)
+			}
+		}
+		var err error
+		n, err = NextSequence(ctx, tx, boardID, day)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if n > MaxSequence {
+		return 0, ErrSequenceExhausted
+	}
+	return n, nil
+}
+
 // numberCode appends to d.Code the board's next number for day.
 func numberCode(ctx context.Context, tx *gorm.DB, d *Dossier, day string) error {
 	seq, err := NextSequence(ctx, tx, d.BoardID, day)

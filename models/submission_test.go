@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,6 +100,45 @@ func TestInsertNumberedSubmission(t *testing.T) {
 		db.Model(&models.Dossier{}).Count(&n)
 		if n != 5 {
 			t.Fatalf("%d dossiers, want 5 (the refused one wrote nothing)", n)
+		}
+	})
+}
+
+// TestReserveNumber on SQLite and PostgreSQL: reservations made at the
+// same time by 16 filings of one board and day get 16 distinct numbers,
+// 1 to 16 (on PostgreSQL each in its own transaction, whose commit does
+// not wait for the disk); a reservation past MaxSequence is refused.
+func TestReserveNumber(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		const n = 16
+		got := make(chan int, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				k, err := models.ReserveNumber(ctx, db, 1, "261207")
+				if err != nil {
+					t.Error(err)
+				}
+				got <- k
+			}()
+		}
+		wg.Wait()
+		close(got)
+		seen := map[int]bool{}
+		for k := range got {
+			if seen[k] || k < 1 || k > n {
+				t.Fatalf("number %d given twice or out of 1..%d (%v)", k, n, seen)
+			}
+			seen[k] = true
+		}
+		if err := db.Exec(`UPDATE dossier_sequences SET last = ? WHERE board_id = 1 AND day = '261207'`, models.MaxSequence).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := models.ReserveNumber(ctx, db, 1, "261207"); !errors.Is(err, models.ErrSequenceExhausted) {
+			t.Fatalf("past the last number: %v, want ErrSequenceExhausted", err)
 		}
 	})
 }

@@ -118,14 +118,19 @@ func (s *Service) submitOnceWith(ctx context.Context, p *Principal, req SubmitRe
 			return d, d != nil, err
 		}
 	}
+	now := s.now()
+	in, err := s.submitInput(ctx, s.db, p, req)
+	if err != nil {
+		return nil, false, err
+	}
+	in.Attachments = atts
+	if in.Code, err = s.eng.ReserveCode(ctx, s.db, in, p.Actor, now); err != nil {
+		return nil, false, err
+	}
 	var d *models.Dossier
-	err := filingTx(ctx, s.db, key == "" && len(atts) == 0, func(tx *gorm.DB) error {
-		in, err := s.submitInput(ctx, tx, p, req)
-		if err != nil {
-			return err
-		}
-		in.Attachments = atts
-		if d, err = s.eng.Submit(ctx, tx, in, p.Actor, s.now()); err != nil {
+	err = filingTx(ctx, s.db, key == "" && len(atts) == 0, func(tx *gorm.DB) error {
+		var err error
+		if d, err = s.eng.Submit(ctx, tx, in, p.Actor, now); err != nil {
 			return err
 		}
 		if key == "" {
@@ -145,11 +150,9 @@ func (s *Service) submitOnceWith(ctx context.Context, p *Principal, req SubmitRe
 
 // filingTx runs fn in a transaction, or, when the filing writes one
 // dossier only (alone: no idempotency key nor attachments) on PostgreSQL,
-// without one around it: models.InsertSubmission then takes the board's
-// number and inserts in a short transaction of its own, so the sequence
-// row is locked for those two statements and the commit only, not across
-// the filing's other round trips, which made concurrent filings queue
-// (docs/PERFORMANCE.md).
+// without one around it: its code was reserved before (Engine.ReserveCode)
+// and models.InsertSubmission inserts the dossier and its first history
+// row in one statement.
 func filingTx(ctx context.Context, db *gorm.DB, alone bool, fn func(tx *gorm.DB) error) error {
 	if alone && models.SingleStatementTransitions(db) {
 		return fn(db.WithContext(ctx))

@@ -29,6 +29,10 @@ type SubmitInput struct {
 	ApplicantPhone   string
 	InvestorID       *uint
 	Attachments      []AttachmentInput
+	// Code is the dossier's code when ReserveCode reserved it before the
+	// filing's transaction; empty, Submit takes the board's next number in
+	// tx.
+	Code string
 	// Board is the board BoardID names, when the caller has read it in the
 	// same transaction already (the importer reads each board once per
 	// file): Submit then takes its agency identifier from it instead of
@@ -59,6 +63,12 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 	if err != nil {
 		return nil, err
 	}
+	if in.Code != "" {
+		if !strings.HasPrefix(in.Code, prefix) || len(in.Code) != len(prefix)+4 {
+			return nil, fmt.Errorf("engine: reserved code %s is not of %s", in.Code, prefix)
+		}
+		prefix, day = in.Code, ""
+	}
 	pin, err := newPIN()
 	if err != nil {
 		return nil, err
@@ -75,11 +85,45 @@ func (e *Engine) Submit(ctx context.Context, tx *gorm.DB, in SubmitInput, actor 
 		StepState: d.StepState, StepDueAt: d.StepDueAt}
 	if err := models.InsertSubmission(ctx, tx, d, ev, day); err != nil {
 		if errors.Is(err, models.ErrSequenceExhausted) {
-			return nil, rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày", "the daily dossier sequence is exhausted")
+			return nil, sequenceExhausted()
 		}
 		return nil, err
 	}
 	return d, models.InsertAttachments(ctx, tx, attachmentRows(d.ID, &ev.ID, actor.UserID, ev.At, in.Attachments))
+}
+
+// ReserveCode checks a submission as Submit would and, on PostgreSQL,
+// reserves its code outside the filing's transaction
+// (models.ReserveNumber), so that concurrent filings of a board do not
+// hold its sequence row for their whole transaction. The caller passes
+// the code in SubmitInput.Code to Submit with the same instant. On other
+// databases (one writer at a time) it returns "" and Submit numbers the
+// dossier in its transaction, without gaps.
+func (e *Engine) ReserveCode(ctx context.Context, db *gorm.DB, in SubmitInput, actor Actor, at time.Time) (string, error) {
+	if !models.SingleStatementTransitions(db) {
+		return "", nil
+	}
+	at = at.In(deadlines.Location)
+	if _, err := e.validateSubmit(in, actor, at); err != nil {
+		return "", err
+	}
+	prefix, day, err := e.codePrefix(ctx, db, in, at)
+	if err != nil {
+		return "", err
+	}
+	n, err := models.ReserveNumber(ctx, db, in.BoardID, day)
+	if errors.Is(err, models.ErrSequenceExhausted) {
+		return "", sequenceExhausted()
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s%04d", prefix, n), nil
+}
+
+// sequenceExhausted is the refusal of a filing past the day's last number.
+func sequenceExhausted() error {
+	return rule("sequence_exhausted", "board_id", "đã hết số thứ tự hồ sơ trong ngày", "the daily dossier sequence is exhausted")
 }
 
 // validateSubmit checks the input field by field and finds the version in force.
