@@ -36,6 +36,6 @@ type Env struct {
 const Usage = "usage: motcua bench engine [-workers 16] [-duration 20s] [-pgbench=true]\n" +
 	"       motcua bench http [-clients 32] [-duration 20s] [-procedure P -variant V]\n" +
 	"       motcua bench sweep [-open 100000,1000000] [-due 10000] [-runs 5]\n" +
-	"       motcua bench report [-dossiers 1000000] [-boards 4] [-runs 5]\n" +
-	"       motcua bench dashboard [-dossiers 1000000] [-boards 4] [-renders 20]\n" +
+	"       motcua bench report [-dossiers 1000000] [-boards 4] [-runs 5] [-seal]\n" +
+	"       motcua bench dashboard [-dossiers 1000000] [-boards 4] [-renders 20] [-seal]\n" +
 	"       motcua bench import [-dossiers 20000]"

@@ -37,6 +37,7 @@ type dashboardBenchConfig struct {
 	boards   int
 	renders  int
 	keep     bool
+	seal     bool
 }
 
 // dashboardBenchAt is the instant the dashboard is read at: Wed
@@ -81,7 +82,7 @@ func Dashboard(args []string, env Env, out io.Writer) error {
 	}
 	ctx := context.Background()
 	start := time.Now()
-	load, err := loadReportBench(ctx, db, env.Engine, cfg.dossiers, cfg.boards)
+	load, err := loadReportBench(ctx, db, env.Engine, cfg.dossiers, cfg.boards, cfg.seal)
 	if err != nil {
 		return err
 	}
@@ -101,6 +102,7 @@ func parseDashboardBench(args []string, db string, out io.Writer) (dashboardBenc
 	fs.IntVar(&cfg.boards, "boards", 4, "boards sharing the dossiers evenly; the dashboard is the first one's")
 	fs.IntVar(&cfg.renders, "renders", 20, "timed renders of the page")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the schema afterwards (to EXPLAIN by hand)")
+	fs.BoolVar(&cfg.seal, "seal", false, sealUsage)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -20,7 +20,7 @@ func TestBenchDashboardSmall(t *testing.T) {
 	db := modelstest.Postgres(t) // skips when PostgreSQL is unreachable, unless MOTCUA_REQUIRE_POSTGRES=1
 	eng := workflowtest.Engine(t)
 	ctx := context.Background()
-	l, err := loadReportBench(ctx, db, eng, 2000, 4)
+	l, err := loadReportBench(ctx, db, eng, 2000, 4, false)
 	if err != nil {
 		t.Fatal(err)
 	}

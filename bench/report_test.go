@@ -22,7 +22,7 @@ func TestBenchReportSmall(t *testing.T) {
 	db := modelstest.Postgres(t) // skips when PostgreSQL is unreachable, unless MOTCUA_REQUIRE_POSTGRES=1
 	eng := workflowtest.Engine(t)
 	ctx := context.Background()
-	l, err := loadReportBench(ctx, db, eng, 2000, 4)
+	l, err := loadReportBench(ctx, db, eng, 2000, 4, true)
 	if err != nil {
 		t.Fatal(err)
 	}
