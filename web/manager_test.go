@@ -678,7 +678,7 @@ func TestOnTimeRates(t *testing.T) {
 }
 
 // BenchmarkDashboardPage renders /dashboard (the page alone: its alerts,
-// today's counts, the twelve months of Biểu 06 behind the on-time charts,
+// today's counts, the twelve months of resolved counters behind the on-time charts,
 // and the tables) for a manager of a board with MOTCUA_BENCH_DOSSIERS
 // dossiers (300 by default) spread over the last year, on each database:
 // some resolved early, some late, some open and overdue with their alerts.
