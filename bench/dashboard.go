@@ -32,12 +32,8 @@ import (
 
 // dashboardBenchConfig are the flags of `motcua bench dashboard`.
 type dashboardBenchConfig struct {
-	url      string
-	dossiers int
-	boards   int
-	renders  int
-	keep     bool
-	seal     bool
+	loadFlags
+	renders int
 }
 
 // dashboardBenchAt is the instant the dashboard is read at: Wed
@@ -97,22 +93,13 @@ func parseDashboardBench(args []string, db string, out io.Writer) (dashboardBenc
 	fs := flag.NewFlagSet("bench dashboard", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := dashboardBenchConfig{}
-	benchDBFlag(fs, &cfg.url, db, "a fresh schema is created and dropped")
-	fs.IntVar(&cfg.dossiers, "dossiers", 1000000, "dossiers received over "+reportBenchPeriod+", as bench report loads them")
-	fs.IntVar(&cfg.boards, "boards", 4, "boards sharing the dossiers evenly; the dashboard is the first one's")
+	cfg.register(fs, db, "dossiers received over "+reportBenchPeriod+", as bench report loads them",
+		"boards sharing the dossiers evenly; the dashboard is the first one's")
 	fs.IntVar(&cfg.renders, "renders", 20, "timed renders of the page")
-	fs.BoolVar(&cfg.keep, "keep", false, "keep the schema afterwards (to EXPLAIN by hand)")
-	fs.BoolVar(&cfg.seal, "seal", false, sealUsage)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if err := needPostgres("bench dashboard", cfg.url, "set-based bulk load, the target is a PostgreSQL figure"); err != nil {
-		return cfg, err
-	}
-	if cfg.dossiers < 1 || cfg.dossiers > 99999999 || cfg.boards < 1 || cfg.boards > 99 || cfg.renders < 1 {
-		return cfg, errors.New("bench dashboard: -dossiers must be 1 to 99999999, -boards 1 to 99 and -renders at least 1")
-	}
-	return cfg, nil
+	return cfg, cfg.check("bench dashboard", "-renders", cfg.renders)
 }
 
 // dashboardPart is one timed call behind the page.

@@ -21,12 +21,39 @@ import (
 
 // reportBenchConfig are the flags of `motcua bench report`.
 type reportBenchConfig struct {
+	loadFlags
+	runs int
+}
+
+// loadFlags are the flags of the 1,000,000-dossier load that bench report
+// and bench dashboard share.
+type loadFlags struct {
 	url      string
 	dossiers int
 	boards   int
-	runs     int
 	keep     bool
 	seal     bool
+}
+
+// register adds the load's flags to fs; db is the default of -db.
+func (l *loadFlags) register(fs *flag.FlagSet, db, dossiersUsage, boardsUsage string) {
+	benchDBFlag(fs, &l.url, db, "a fresh schema is created and dropped")
+	fs.IntVar(&l.dossiers, "dossiers", 1000000, dossiersUsage)
+	fs.IntVar(&l.boards, "boards", 4, boardsUsage)
+	fs.BoolVar(&l.keep, "keep", false, "keep the schema afterwards (to EXPLAIN by hand)")
+	fs.BoolVar(&l.seal, "seal", false, sealUsage)
+}
+
+// check refuses anything but PostgreSQL and counts out of range; n is the
+// command's own count (-runs, -renders), which must be at least 1.
+func (l loadFlags) check(cmd, nFlag string, n int) error {
+	if err := needPostgres(cmd, l.url, "set-based bulk load, the target is a PostgreSQL figure"); err != nil {
+		return err
+	}
+	if l.dossiers < 1 || l.dossiers > 99999999 || l.boards < 1 || l.boards > 99 || n < 1 {
+		return fmt.Errorf("%s: -dossiers must be 1 to 99999999, -boards 1 to 99 and %s at least 1", cmd, nFlag)
+	}
+	return nil
 }
 
 // reportBenchPeriod is the period every benchmark report covers: the
@@ -77,22 +104,12 @@ func parseReportBench(args []string, db string, out io.Writer) (reportBenchConfi
 	fs := flag.NewFlagSet("bench report", flag.ContinueOnError)
 	fs.SetOutput(out)
 	cfg := reportBenchConfig{}
-	benchDBFlag(fs, &cfg.url, db, "a fresh schema is created and dropped")
-	fs.IntVar(&cfg.dossiers, "dossiers", 1000000, "dossiers received over "+reportBenchPeriod)
-	fs.IntVar(&cfg.boards, "boards", 4, "boards sharing the dossiers evenly")
+	cfg.register(fs, db, "dossiers received over "+reportBenchPeriod, "boards sharing the dossiers evenly")
 	fs.IntVar(&cfg.runs, "runs", 5, "timed runs of each report")
-	fs.BoolVar(&cfg.keep, "keep", false, "keep the schema afterwards (to EXPLAIN by hand)")
-	fs.BoolVar(&cfg.seal, "seal", false, sealUsage)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if err := needPostgres("bench report", cfg.url, "set-based bulk load, the target is a PostgreSQL figure"); err != nil {
-		return cfg, err
-	}
-	if cfg.dossiers < 1 || cfg.dossiers > 99999999 || cfg.boards < 1 || cfg.boards > 99 || cfg.runs < 1 {
-		return cfg, errors.New("bench report: -dossiers must be 1 to 99999999, -boards 1 to 99 and -runs at least 1")
-	}
-	return cfg, nil
+	return cfg, cfg.check("bench report", "-runs", cfg.runs)
 }
 
 // reportBenchAt is when the templates are submitted: Thu 02/01/2025 08:30.

@@ -61,33 +61,45 @@ func auditBoard(ctx context.Context, db *gorm.DB, name, code string) (uint, erro
 	return b.ID, nil
 }
 
-// openAudit opens the configured database, refusing a schema that is behind.
-func openAudit(cfg config.Config) (*gorm.DB, error) {
+// auditRun is what verify-audit and audit-anchors start from: their
+// flags, the configured database (its schema current) and the board
+// --board names (0 for every board).
+type auditRun struct {
+	auditFlags
+	db      *gorm.DB
+	boardID uint
+}
+
+// startAudit parses name's flags, opens the database and resolves --board.
+func startAudit(ctx context.Context, cfg config.Config, name string, args []string, out io.Writer) (*auditRun, error) {
+	f, err := parseAuditFlags(name, args, out)
+	if err != nil {
+		return nil, err
+	}
 	db, err := openDB(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return db, models.CheckSchema(db)
+	if err := models.CheckSchema(db); err != nil {
+		return nil, err
+	}
+	board, err := auditBoard(ctx, db, name, f.board)
+	if err != nil {
+		return nil, err
+	}
+	return &auditRun{auditFlags: f, db: db, boardID: board}, nil
 }
 
 // verifyAudit walks the history chains and the anchors, prints the first
 // break and the others (up to maxBreaksShown), and fails on any break;
 // otherwise it prints a one-line summary.
 func verifyAudit(cfg config.Config, args []string, out io.Writer) error {
-	f, err := parseAuditFlags("verify-audit", args, out)
-	if err != nil {
-		return err
-	}
-	db, err := openAudit(cfg)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	board, err := auditBoard(ctx, db, "verify-audit", f.board)
+	r, err := startAudit(ctx, cfg, "verify-audit", args, out)
 	if err != nil {
 		return err
 	}
-	rep, err := models.VerifyAudit(ctx, db, models.AuditOptions{BoardID: board, Since: f.since})
+	rep, err := models.VerifyAudit(ctx, r.db, models.AuditOptions{BoardID: r.boardID, Since: r.since})
 	if err != nil {
 		return err
 	}
@@ -117,27 +129,19 @@ func printAudit(out io.Writer, rep *models.AuditReport) error {
 // (as the sweep does), then prints the anchors selected: day, board code,
 // hash, rows and dossiers, one per line, for an operator to publish.
 func auditAnchors(cfg config.Config, args []string, out io.Writer) error {
-	f, err := parseAuditFlags("audit-anchors", args, out)
-	if err != nil {
-		return err
-	}
-	db, err := openAudit(cfg)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	board, err := auditBoard(ctx, db, "audit-anchors", f.board)
+	r, err := startAudit(ctx, cfg, "audit-anchors", args, out)
 	if err != nil {
 		return err
 	}
-	if _, err := models.WriteAnchors(ctx, db, time.Now()); err != nil {
+	if _, err := models.WriteAnchors(ctx, r.db, time.Now()); err != nil {
 		return err
 	}
-	anchors, err := models.Anchors(ctx, db, models.AnchorFilter{BoardID: board, Since: f.day})
+	anchors, err := models.Anchors(ctx, r.db, models.AnchorFilter{BoardID: r.boardID, Since: r.day})
 	if err != nil {
 		return err
 	}
-	codes, err := boardCodes(ctx, db)
+	codes, err := boardCodes(ctx, r.db)
 	if err != nil {
 		return err
 	}
